@@ -1,0 +1,5 @@
+"""`python -m toolkit` runs the bitext command."""
+
+from toolkit.cli import main
+
+main()
