@@ -17,3 +17,35 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.fail(f"../shared not found at {SHARED}; set BITEXT_SHARED")
     return SHARED
+
+
+def install_translit(store_root: Path, shared_dir: Path, name: str = "aren-translit") -> Path:
+    """Install ../shared's Arabic→Latin name transliterator into a store as an ar→en model."""
+    import shutil
+
+    from toolkit.models.store import Manifest
+
+    dest = store_root / name
+    shutil.copytree(shared_dir / "models" / "aren-transliteration-i8", dest / "model")
+    Manifest(
+        name=name,
+        source_langs=["ar"],
+        target_langs=["en"],
+        family="ct2",
+        tokenizer="char",
+        source_spm=None,
+        target_spm=None,
+        origin="../shared/models/aren-transliteration-i8",
+        max_input_tokens=64,
+    ).dump(dest / "manifest.json")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def translit_store(tmp_path_factory, shared):
+    """A ModelStore holding the real, trained transliteration model (tokenizer 'char': one word a unit)."""
+    from toolkit.models.store import ModelStore
+
+    root = tmp_path_factory.mktemp("store")
+    install_translit(root, shared)
+    return ModelStore(root)
