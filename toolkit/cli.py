@@ -69,7 +69,9 @@ def _missing_dependency(name: str, exc: ImportError) -> click.Command:
     @click.command(name, help=HELP[name], context_settings={"ignore_unknown_options": True})
     @click.argument("args", nargs=-1, type=click.UNPROCESSED)
     def stub(args):
-        raise click.ClickException(f"`bitext {name}` needs the Python package {exc.name!r}: pip install {exc.name}")
+        raise click.ClickException(
+            f"`bitext {name}` needs the Python package {exc.name!r}: pip install {exc.name}"
+        )
 
     return stub
 
