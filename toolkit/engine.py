@@ -240,9 +240,10 @@ class Translator:
         self, pieces: list[str], encoded: list[list[str]], source_lang: str | None, target_lang: str, progress
     ) -> dict[str, _UnitResult]:
         """Run CTranslate2 over pieces sorted by length, in chunks, with batches measured in tokens."""
-        o, family = self.options, self.model.manifest.family
-        tokens = [families.source_tokens(family, t, source_lang) for t in encoded]
-        prefix = families.target_prefix(family, target_lang)
+        o, m = self.options, self.model.manifest
+        lt = families.language_tokens(m.family, source_lang, target_lang, m.defaults)
+        tokens = [families.wrap_source(lt, t) for t in encoded]
+        prefix = lt.target_prefix
         order = sorted(range(len(pieces)), key=lambda i: len(tokens[i]))
         out: dict[str, _UnitResult] = {}
         for start in range(0, len(order), o.chunk_segments):
@@ -262,7 +263,7 @@ class Translator:
                 max_input_length=0,
                 return_scores=True,
             )
-            hyps = [r.hypotheses[0][len(prefix or []) :] for r in results]
+            hyps = [families.strip_target(lt, r.hypotheses[0]) for r in results]
             for i, hyp, text, r in zip(chunk, hyps, self.tokenizer.decode(hyps), results, strict=True):
                 out[pieces[i]] = _UnitResult(text, r.scores[0], len(hyp) + 1, len(hyp) >= limit)
             if progress:

@@ -103,7 +103,7 @@ def _is_abbreviation(text: str, end: int, lang: str | None) -> bool:
 
 
 def _quote_depth(text: str, upto: int) -> int:
-    """How many «», “” or straight-double-quote pairs are open at position `upto`."""
+    """1 when a «», “” or straight-double quote open at `upto` is closed later in the text, else 0."""
     depth, straight = 0, False
     for c in text[:upto]:
         if c in "«“":
@@ -112,7 +112,10 @@ def _quote_depth(text: str, upto: int) -> int:
             depth -= 1
         elif c == '"':
             straight = not straight
-    return depth + int(straight)
+    if not (depth or straight):
+        return 0
+    closers = ("»”" if depth else "") + ('"' if straight else "")
+    return int(any(c in closers for c in text[upto:]))
 
 
 def split_sentences(text: str, lang: str | None = None) -> list[Span]:
