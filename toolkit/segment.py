@@ -57,7 +57,27 @@ ABBREVIATIONS = {
         "approx",
         "dept",
     },
-    "ar": {"د", "م", "ق", "ص", "ج", "هـ", "أ", "ت", "ش", "ب", "ط"},
+    # Arabic: one-letter abbreviations (د. doctor, م. AD, هـ. AH) and the letter names that spell acronyms
+    # ("سي. إن. إن" CNN, "تي. يو" Tu-).
+    "ar": {
+        "هـ",
+        "سي",
+        "إن",
+        "تي",
+        "يو",
+        "بي",
+        "دي",
+        "إف",
+        "جي",
+        "آر",
+        "إس",
+        "إم",
+        "إل",
+        "إي",
+        "كيو",
+        "واي",
+        "زد",
+    },
 }
 SCRIPTS = {
     "ar": "ARABIC",
@@ -84,6 +104,7 @@ SCRIPTS = {
     "hy": "ARMENIAN",
     "am": "ETHIOPIC",
 }
+MAX_QUOTE_TAIL = 200  # a quote left open further than this is taken as unbalanced
 _BOUNDARY = re.compile(rf"[{re.escape(TERMINATORS)}]+[{re.escape(CLOSERS)}]*")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
@@ -98,8 +119,7 @@ def _is_abbreviation(text: str, end: int, lang: str | None) -> bool:
         return True
     if word in ABBREVIATIONS["en"]:
         return True
-    letters = [c for c in word if c.isalpha()]
-    return 0 < len(letters) <= 2 and "." not in word[:-1] and len(word) <= 2
+    return len(word) == 1 and word.isalpha()
 
 
 def _quote_depth(text: str, upto: int) -> int:
@@ -115,7 +135,7 @@ def _quote_depth(text: str, upto: int) -> int:
     if not (depth or straight):
         return 0
     closers = ("»”" if depth else "") + ('"' if straight else "")
-    return int(any(c in closers for c in text[upto:]))
+    return int(any(c in closers for c in text[upto : upto + MAX_QUOTE_TAIL]))
 
 
 def split_sentences(text: str, lang: str | None = None) -> list[Span]:
