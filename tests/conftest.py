@@ -49,3 +49,20 @@ def translit_store(tmp_path_factory, shared):
     root = tmp_path_factory.mktemp("store")
     install_translit(root, shared)
     return ModelStore(root)
+
+
+def corpus(shared: Path, n: int = 300) -> tuple[list[str], list[str]]:
+    """The first n FLORES dev lines, Arabic and English (what the test SentencePiece model is trained on)."""
+    flores = shared / "data" / "flores"
+    ar = (flores / "arb_Arab.dev").read_text(encoding="utf-8").splitlines()[:n]
+    en = (flores / "eng_Latn.dev").read_text(encoding="utf-8").splitlines()[:n]
+    return ar, en
+
+
+@pytest.fixture(scope="session")
+def marian(tmp_path_factory, shared):
+    """A tiny random-weight Marian model (numpy, seed 0), its release files and float32 CTranslate2 conversion."""
+    from toolkit.models.synthetic import build_marian
+
+    ar, en = corpus(shared)
+    return build_marian(tmp_path_factory.mktemp("marian"), source_lines=ar, target_lines=en)

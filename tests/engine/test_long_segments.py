@@ -7,22 +7,17 @@ import sentencepiece as spm
 from toolkit.engine import DecodeOptions, Translator
 from toolkit.models.install import InstallOptions, install
 from toolkit.models.store import Manifest, ModelStore
-from toolkit.models.synthetic import build_marian
 
-FLOAT = DecodeOptions(compute_type="float32", max_decoding_length=40)
+FLOAT = DecodeOptions(compute_type="float32", max_decoding_length=40, intra_threads=1)
 
 
 @pytest.fixture(scope="module")
-def small_input_model(tmp_path_factory, shared):
+def small_input_model(tmp_path_factory, marian):
     """The tiny Marian model installed from its OPUS-MT release, with a 24-token input limit."""
-    flores = shared / "data" / "flores"
-    ar = (flores / "arb_Arab.dev").read_text(encoding="utf-8").splitlines()[:300]
-    en = (flores / "eng_Latn.dev").read_text(encoding="utf-8").splitlines()[:300]
-    build = build_marian(tmp_path_factory.mktemp("marian"), source_lines=ar, target_lines=en)
     store = ModelStore(tmp_path_factory.mktemp("store"))
     model = install(
         store,
-        build.release_dir,
+        marian.release_dir,
         InstallOptions(name="tiny", quantization="float32", source_langs=["ar"], target_langs=["en"]),
     )
     manifest = model.manifest
@@ -33,7 +28,7 @@ def small_input_model(tmp_path_factory, shared):
 
 def raw(model, pieces):
     sp = spm.SentencePieceProcessor(model_file=str(model.source_spm_path))
-    tr = ctranslate2.Translator(str(model.ct2_path), compute_type="float32")
+    tr = ctranslate2.Translator(str(model.ct2_path), compute_type="float32", intra_threads=1)
     res = tr.translate_batch(
         sp.encode(pieces, out_type=str), beam_size=4, max_decoding_length=40, max_input_length=0
     )
