@@ -239,7 +239,7 @@ class Translator:
     def _translate_units(
         self, pieces: list[str], encoded: list[list[str]], source_lang: str | None, target_lang: str, progress
     ) -> dict[str, _UnitResult]:
-        """Run CTranslate2 over pieces sorted by length, in chunks, with batches measured in tokens."""
+        """Run CTranslate2 over pieces: chunks of similar length (so each gets a tight decoding limit), batched by tokens."""
         o, m = self.options, self.model.manifest
         lt = families.language_tokens(m.family, source_lang, target_lang, m.defaults)
         tokens = [families.wrap_source(lt, t) for t in encoded]
@@ -247,7 +247,7 @@ class Translator:
         order = sorted(range(len(pieces)), key=lambda i: len(tokens[i]))
         out: dict[str, _UnitResult] = {}
         for start in range(0, len(order), o.chunk_segments):
-            chunk = order[start : start + o.chunk_segments]
+            chunk = sorted(order[start : start + o.chunk_segments])  # CTranslate2 sorts within a call itself
             batch = [tokens[i] for i in chunk]
             limit = o.max_decoding_length or int(o.decoding_ratio * max(map(len, batch)) + 10)
             results = self.ct2.translate_batch(
