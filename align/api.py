@@ -1,0 +1,134 @@
+"""The Python entry point: align(src_sentences, tgt_sentences, ...) -> list[Bead]."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from align.beads import Bead
+from align.model import CALIBRATION, NULL_CONFIDENCE, ScoreModel
+from align.scoring import LengthModel, Level, bead_features
+from align.search import SearchOptions, path_beads, search
+from align.signals import Evidence, Signals, build_channels, empty_channel, lengths
+from align.text import prior_ratio
+from toolkit.errors import BitextError
+
+
+@dataclass
+class AlignOptions:
+    """Everything that changes how a pair is aligned."""
+
+    signals: Signals = field(default_factory=Signals)
+    search: SearchOptions = field(default_factory=SearchOptions)
+    null_score: float = -3.0
+    max_sentence_chars: int = 5000  # longer sentences are scored on their first this-many characters
+
+
+def align(
+    src_sentences: Sequence[str],
+    tgt_sentences: Sequence[str],
+    *,
+    evidence: Evidence | None = None,
+    src_mt: Sequence[str] | None = None,
+    tgt_mt: Sequence[str] | None = None,
+    options: AlignOptions | None = None,
+) -> list[Bead]:
+    """Align two sentence lists monotonically; every bead carries a confidence in [0, 1].
+
+    Either side may be empty (everything becomes 1-0 or 0-1). `src_mt` / `tgt_mt` are line-parallel
+    translations of a side into the other side's language; `evidence` carries the other signals.
+    """
+    options = options or AlignOptions()
+    ev = evidence or Evidence()
+    if src_mt is not None:
+        ev.src_mt = src_mt
+    if tgt_mt is not None:
+        ev.tgt_mt = tgt_mt
+    src, tgt = list(src_sentences), list(tgt_sentences)
+    _check_parallel("--src-mt", ev.src_mt, src)
+    _check_parallel("--tgt-mt", ev.tgt_mt, tgt)
+    if not src or not tgt:
+        return [Bead([], [j], 1.0) for j in range(len(tgt))] + [Bead([i], [], 1.0) for i in range(len(src))]
+    cap = options.max_sentence_chars
+    src_c, tgt_c = [s[:cap] for s in src], [t[:cap] for t in tgt]
+    if ev.src_mt is not None:
+        ev.src_mt = [s[:cap] for s in ev.src_mt]
+    if ev.tgt_mt is not None:
+        ev.tgt_mt = [t[:cap] for t in ev.tgt_mt]
+    channels = build_channels(src_c, tgt_c, ev, options.signals) or [empty_channel(len(src), len(tgt))]
+    level = Level(channels, lengths(src), lengths(tgt))
+    length = LengthModel.for_documents(level.src_len.sum(), level.tgt_len.sum(), prior_ratio(src, tgt))
+    if not options.signals.length:
+        length = LengthModel(length.ratio, 1e9)
+    model = ScoreModel.prior([ch.name for ch in channels], options.null_score)
+    nodes, model, length = search(level, model, length, options.search)
+    if not options.signals.length:
+        length = LengthModel(length.ratio, 1e9)
+    return _beads(level, nodes, model, length)
+
+
+def _beads(level: Level, nodes: np.ndarray, model: ScoreModel, length: LengthModel) -> list[Bead]:
+    """Beads of a path with their confidences."""
+    beads = path_beads(nodes)
+    both = (beads[:, 2] > 0) & (beads[:, 3] > 0)
+    conf = np.full(len(beads), NULL_CONFIDENCE)
+    feats = np.zeros((len(beads), len(model.names)))
+    if both.any():
+        x = bead_features(level, beads[both], length)
+        feats[both] = x
+        z = model.logit(x) + np.array([model.type_logprior[(int(a), int(b))] for a, b in beads[both, 2:]])
+        conf[both] = 1.0 / (1.0 + np.exp(-np.clip(CALIBRATION[0] * z + CALIBRATION[1], -30, 30)))
+    out = []
+    for k, (i0, j0, a, b) in enumerate(beads.tolist()):
+        f = dict(zip(model.names, feats[k].round(4).tolist()))
+        out.append(Bead(list(range(i0, i0 + a)), list(range(j0, j0 + b)), round(float(conf[k]), 4), f))
+    return out
+
+
+def _check_parallel(option: str, mt: Sequence[str] | None, side: list[str]) -> None:
+    """A translation must have exactly one line per sentence of its side."""
+    if mt is not None and len(mt) != len(side):
+        raise BitextError(
+            f"{option} has {len(mt)} lines but its side has {len(side)} sentences; they must match"
+        )
+
+
+def gather_evidence(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    *,
+    dictionary=None,
+    transliterator=None,
+    src_mt: Sequence[str] | None = None,
+    tgt_mt: Sequence[str] | None = None,
+    src_para_starts: Sequence[int] = (),
+    tgt_para_starts: Sequence[int] = (),
+) -> Evidence:
+    """Evidence for align(): orients the dictionary, transliterates name-like words of an Arabic side."""
+    from align.text import script_of
+    from align.translit import name_candidates
+
+    ev = Evidence(
+        src_mt=src_mt, tgt_mt=tgt_mt, src_para_starts=src_para_starts, tgt_para_starts=tgt_para_starts
+    )
+    src, tgt = list(src), list(tgt)
+    if dictionary is not None:
+        if dictionary.coverage(src, "left") + dictionary.coverage(tgt, "right") >= dictionary.coverage(
+            src, "right"
+        ) + dictionary.coverage(tgt, "left"):
+            ev.src_dict = dictionary.left_to_right
+        else:
+            ev.src_dict = dictionary.right_to_left
+    if transliterator is not None:
+        scripts = script_of(src), script_of(tgt)
+        for side, sents, other in (("src", src, scripts[1]), ("tgt", tgt, scripts[0])):
+            own = scripts[0] if side == "src" else scripts[1]
+            if own == "arabic" and other == "latin":
+                known = None
+                if dictionary is not None:
+                    known = lambda w: bool(dictionary.left_to_right(w) or dictionary.right_to_left(w))  # noqa: E731
+                table = transliterator.transliterate(name_candidates(sents, known))
+                setattr(ev, f"{side}_translit", table)
+    return ev

@@ -1,0 +1,167 @@
+"""Coarse-to-fine banded search with the score model re-fitted on the document at each level."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from align.band import Band
+from align.beads import BEAD_TYPES
+from align.dp import NEG, best_path
+from align.model import ScoreModel
+from align.scoring import LengthModel, Level, band_features, bead_features
+
+
+@dataclass
+class SearchOptions:
+    """Knobs of the search (defaults fit any document size)."""
+
+    full_cells: int = 500_000  # below this many grid cells, the coarsest level searches every cell
+    width: int = 8  # band half-width around the path projected from the coarser level
+    refine_width: int = 6  # band half-width of the final re-alignment with the re-fitted model
+    self_train: bool = False  # measured on dev: re-fitting on the document's own path does not help
+    fit_length: bool = True  # re-estimate the length ratio/variance on the path
+    fit_types: bool = True  # re-estimate bead-shape priors on the path
+    fit_weights: bool = True  # re-fit feature weights on the path (shrunk towards the dev prior)
+
+
+def score_cells(level: Level, band: Band, model: ScoreModel, length: LengthModel) -> dict:
+    """Bead scores of every band cell, per bead shape."""
+    feats, _ = band_features(level, band, length)
+    out = {}
+    for (a, b), (x, ok) in feats.items():
+        if a == 0 or b == 0:
+            out[(a, b)] = np.where(ok, model.null_score, NEG)
+        else:
+            out[(a, b)] = np.where(ok, model.logit(x) + model.type_logprior[(a, b)], NEG)
+    return out
+
+
+def run_dp(level: Level, band: Band, model: ScoreModel, length: LengthModel) -> np.ndarray:
+    """Path nodes of the best alignment inside the band."""
+    return best_path(band, score_cells(level, band, model, length), model.null_score)
+
+
+def path_beads(nodes: np.ndarray) -> np.ndarray:
+    """Beads of a path as rows (i0, j0, a, b)."""
+    d = np.diff(nodes, axis=0)
+    return np.hstack([nodes[:-1], d])
+
+
+def training_beads(level: Level, beads: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Beads of the path with both sides (positives) and the same beads shifted on the target (negatives)."""
+    pos = beads[(beads[:, 2] > 0) & (beads[:, 3] > 0)]
+    return pos, near_misses(pos, level.n, level.m)
+
+
+#: Ways a bead (i, j, a, b) can be nearly right: shifted, one sentence too many, one too few.
+NEAR_MISSES = np.array(
+    [
+        (0, -1, 0, 0), (0, 1, 0, 0), (0, -2, 0, 0), (0, 2, 0, 0),
+        (0, 0, 1, 0), (0, 0, 0, 1), (-1, 0, 1, 0), (0, -1, 0, 1),
+        (0, 0, -1, 0), (0, 0, 0, -1), (1, 0, -1, 0), (0, 1, 0, -1),
+    ]
+)  # fmt: skip
+
+
+def near_misses(pos: np.ndarray, n: int, m: int) -> np.ndarray:
+    """Distinct valid beads one step away from the given ones (and not among them)."""
+    if not len(pos):
+        return np.zeros((0, 4), np.int64)
+    cand = (pos[:, None, :] + NEAR_MISSES[None, :, :]).reshape(-1, 4)
+    shapes = np.array([[a, b] for a, b in BEAD_TYPES if a and b])
+    ok = (
+        (cand[:, 0] >= 0)
+        & (cand[:, 1] >= 0)
+        & (cand[:, 0] + cand[:, 2] <= n)
+        & (cand[:, 1] + cand[:, 3] <= m)
+    )
+    ok &= ((cand[:, None, 2:] == shapes[None]).all(axis=2)).any(axis=1)
+    cand = np.unique(cand[ok], axis=0)
+    known = {tuple(r) for r in pos.tolist()}
+    return cand[[tuple(r) not in known for r in cand.tolist()]] if len(cand) else cand
+
+
+def refit(
+    level: Level,
+    nodes: np.ndarray,
+    model: ScoreModel,
+    length: LengthModel,
+    options: SearchOptions,
+    weights: bool = True,
+):
+    """Length model, bead-shape priors and feature weights re-estimated from a path."""
+    beads = path_beads(nodes)
+    pos, neg = training_beads(level, beads)
+    if options.fit_length and len(pos) >= 5:
+        src_cum = np.concatenate([[0], np.cumsum(level.src_len)])
+        tgt_cum = np.concatenate([[0], np.cumsum(level.tgt_len)])
+        ls = src_cum[pos[:, 0] + pos[:, 2]] - src_cum[pos[:, 0]]
+        lt = tgt_cum[pos[:, 1] + pos[:, 3]] - tgt_cum[pos[:, 1]]
+        length = LengthModel.fit(ls, lt)
+    counts: dict[tuple[int, int], int] = {}
+    for a, b in beads[:, 2:]:
+        counts[(int(a), int(b))] = counts.get((int(a), int(b)), 0) + 1
+    if options.fit_types:
+        model = model.with_type_counts(counts)
+    if options.fit_weights and weights and len(pos) >= 3 and len(neg) >= 3:
+        model = model.refit(bead_features(level, pos, length), bead_features(level, neg, length))
+    return model, length
+
+
+def coarsen(level: Level) -> Level:
+    """The level with pairs of consecutive units merged on both sides."""
+    gs, gt = np.arange(level.n) // 2, np.arange(level.m) // 2
+    return Level(
+        [ch.coarsen(gs, gt) for ch in level.channels],
+        np.bincount(gs, weights=level.src_len) if level.n else level.src_len,
+        np.bincount(gt, weights=level.tgt_len) if level.m else level.tgt_len,
+    )
+
+
+def edge_rows(band: Band, nodes: np.ndarray) -> np.ndarray:
+    """Rows where the path runs along the band's edge (there the band may have cut off the best path)."""
+    i, j = nodes[1:-1, 0], nodes[1:-1, 1]
+    lo, hi = band.lo[i], band.hi[i]
+    return np.unique(i[((j <= lo) & (lo > 0)) | ((j >= hi) & (hi < band.m))])
+
+
+def banded_dp(
+    level: Level, coarse_nodes: np.ndarray, model: ScoreModel, length: LengthModel, width: int
+) -> np.ndarray:
+    """DP in the band around a coarser path; while the path hugs the band's edge somewhere, the band is
+    re-centred on the new path, doubled in width, and the DP runs again (at most 3 more times)."""
+    nodes, scale = coarse_nodes, 2.0
+    for _ in range(4):
+        band = Band.around_path(level.n, level.m, nodes, scale, scale, width)
+        nodes = run_dp(level, band, model, length)
+        if not len(edge_rows(band, nodes)):
+            break
+        scale, width = 1.0, width * 2
+    return nodes
+
+
+def search(level: Level, model: ScoreModel, length: LengthModel, options: SearchOptions):
+    """Best path at full resolution, the fitted model and length model."""
+    levels = [level]
+    while (levels[-1].n + 1) * (levels[-1].m + 1) > options.full_cells and max(
+        levels[-1].n, levels[-1].m
+    ) > 8:
+        levels.append(coarsen(levels[-1]))
+    top = levels[-1]
+    # blocks are arbitrary cuts: at coarse levels no bead shape is a priori less likely than 1-1
+    coarse = replace(model, type_logprior={t: 0.0 for t in model.type_logprior})
+    nodes = run_dp(top, Band.full(top.n, top.m), model if len(levels) == 1 else coarse, length)
+    if options.self_train:
+        model, length = refit(top, nodes, model, length, options, weights=len(levels) == 1)
+        if len(levels) == 1:
+            nodes = run_dp(top, Band.full(top.n, top.m), model, length)
+    for finer in reversed(levels[:-1]):
+        nodes = banded_dp(finer, nodes, model if finer is level else coarse, length, options.width)
+        if options.self_train:
+            model, length = refit(finer, nodes, model, length, options, weights=finer is level)
+    if options.self_train and len(levels) > 1:
+        band = Band.around_path(level.n, level.m, nodes, 1.0, 1.0, options.refine_width)
+        nodes = run_dp(level, band, model, length)
+    return nodes, model, length
