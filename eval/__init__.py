@@ -1,0 +1,1 @@
+"""Evaluation harness: sacrebleu-exact MT scores, paired significance tests, reports, alignment scoring."""
