@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from align.beads import Bead
-from align.model import CALIBRATION, NULL_CONFIDENCE, ScoreModel
+from align.model import CALIBRATION, NULL_CONFIDENCE, PRIOR_BIAS, SCRIPT_NULL, ScoreModel
 from align.scoring import LengthModel, Level, bead_features
 from align.search import SearchOptions, path_beads, search
 from align.signals import Evidence, Signals, build_channels, empty_channel, lengths
-from align.text import prior_ratio
+from align.text import prior_ratio, script_of
 from toolkit.errors import BitextError
 
 
@@ -62,7 +62,8 @@ def align(
     length = LengthModel.for_documents(level.src_len.sum(), level.tgt_len.sum(), prior_ratio(src, tgt))
     if not options.signals.length:
         length = LengthModel(length.ratio, 1e9)
-    model = ScoreModel.prior([ch.name for ch in channels], options.null_score)
+    null_score = options.null_score + SCRIPT_NULL.get((script_of(src), script_of(tgt)), 0.0)
+    model = ScoreModel.prior([ch.name for ch in channels], null_score)
     nodes, model, length = search(level, model, length, options.search)
     if not options.signals.length:
         length = LengthModel(length.ratio, 1e9)
@@ -79,6 +80,7 @@ def _beads(level: Level, nodes: np.ndarray, model: ScoreModel, length: LengthMod
         x = bead_features(level, beads[both], length)
         feats[both] = x
         z = model.logit(x) + np.array([model.type_logprior[(int(a), int(b))] for a, b in beads[both, 2:]])
+        z -= model.bias - PRIOR_BIAS  # calibrated without the per-channel bias (a search-time cost)
         conf[both] = 1.0 / (1.0 + np.exp(-np.clip(CALIBRATION[0] * z + CALIBRATION[1], -30, 30)))
     out = []
     for k, (i0, j0, a, b) in enumerate(beads.tolist()):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -16,9 +16,17 @@ PRIOR_WEIGHTS = {
     "dict": 17.0,
     "mt": 9.2,
     "mt_rev": 9.2,
+    "mt_words": 3.0,
     "length": 0.6,
 }
 PRIOR_BIAS = 0.0
+#: Added to the bias when a channel is present: a strong signal (MT) makes every bead cost something, so
+#: beads are not split just because each piece scores positive (fitted on Text+Berg dev with its MT).
+CHANNEL_BIAS = {"mt": -3.0, "mt_rev": 0.0}
+#: Added to the null (1-0 / 0-1) score for a pair of scripts: between Arabic and Latin the similarity
+#: evidence is weaker, so leaving a sentence out is cheaper (fitted on FLORES dev ar-en, perturbed, with
+#: and without the dictionary). Pairs without dev data keep the default.
+SCRIPT_NULL = {("arabic", "latin"): 1.5, ("latin", "arabic"): 1.5}
 
 #: Platt scaling of a bead's score into a probability of being exactly right, fitted on the dev sets
 #: (Text+Berg dev with and without MT, FLORES dev perturbed with the dictionary; each weighted equally).
@@ -55,7 +63,9 @@ class ScoreModel:
     def prior(cls, channel_names: list[str], null_score: float = -3.0) -> ScoreModel:
         """The dev-fitted prior model for these channels."""
         names = list(channel_names) + ["length"]
-        return cls(names, np.array([PRIOR_WEIGHTS.get(n, 12.0) for n in names]), PRIOR_BIAS, null_score)
+        weights = np.array([PRIOR_WEIGHTS.get(n, 12.0) for n in names])
+        bias = PRIOR_BIAS + sum(CHANNEL_BIAS.get(n, 0.0) for n in channel_names)
+        return cls(names, weights, bias, null_score)
 
     def logit(self, x: np.ndarray) -> np.ndarray:
         """Log-odds that beads with features x are right."""
@@ -84,7 +94,7 @@ class ScoreModel:
             if np.abs(step).max() < 1e-6:
                 break
         w[:-1] = np.maximum(w[:-1], 0.0)  # evidence can switch a signal off, never make it repel
-        return ScoreModel(self.names, w[:-1], float(w[-1]), self.null_score, dict(self.type_logprior))
+        return replace(self, weights=w[:-1], bias=float(w[-1]), type_logprior=dict(self.type_logprior))
 
     def with_type_counts(self, counts: dict[tuple[int, int], int], strength: float = 20.0) -> ScoreModel:
         """Bead-shape priors updated with the shapes seen on a path (Dirichlet smoothing)."""
@@ -95,7 +105,7 @@ class ScoreModel:
         one = probs[(1, 1)]
         lp = dict(self.type_logprior)
         lp.update({t: float(np.log(p / one)) for t, p in probs.items()})
-        return ScoreModel(self.names, self.weights, self.bias, self.null_score, lp)
+        return replace(self, type_logprior=lp)
 
 
 def nonnull_types() -> list[tuple[int, int]]:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import regex
 import scipy.sparse as sp
 
 from align.features import Channel, char_ngram_matrix, idf_channel, token_matrix
@@ -25,6 +26,7 @@ class Signals:
     mt: bool = True
     dictionary: bool = True
     translit: bool = True
+    mt_words: bool = True  # word unigrams and bigrams of the MT against the other side (Bleualign-like)
 
 
 @dataclass
@@ -53,8 +55,9 @@ def build_channels(src: Sequence[str], tgt: Sequence[str], ev: Evidence, use: Si
     n = len(src)
     channels: list[Channel] = []
     if use.anchors:
-        sa = [anchors(s) for s in ns]
-        ta = [anchors(t) for t in nt]
+        commas = {script_of(list(src)), script_of(list(tgt))} == {"arabic", "latin"}  # measured on FLORES dev
+        sa = [anchors(s, commas) for s in ns]
+        ta = [anchors(t, commas) for t in nt]
         for side, starts in ((sa, ev.src_para_starts), (ta, ev.tgt_para_starts)):
             for k in starts:
                 if 0 <= k < len(side):
@@ -80,12 +83,20 @@ def build_channels(src: Sequence[str], tgt: Sequence[str], ev: Evidence, use: Si
     if use.mt and ev.src_mt is not None:
         mt = [normalize(s) for s in ev.src_mt]
         channels.append(idf_channel("mt", char_ngram_matrix(mt + nt, MT_ORDERS), n))
+    if use.mt and ev.src_mt is not None and use.mt_words:
+        channels.append(idf_channel("mt_words", token_matrix([_word_grams(t) for t in mt + nt]), n))
     if use.mt and ev.tgt_mt is not None:
         mt = [normalize(t) for t in ev.tgt_mt]
         channels.append(idf_channel("mt_rev", char_ngram_matrix(ns + mt, MT_ORDERS), n))
     if use.dictionary and (ev.src_dict is not None or ev.tgt_dict is not None):
         channels.append(_dict_channel(ns, nt, ev))
     return [ch for ch in channels if _shares_features(ch)]
+
+
+def _word_grams(text: str) -> list[str]:
+    """Word unigrams and bigrams of normalised text (numbers kept, punctuation dropped)."""
+    ws = regex.findall(r"\w+", text)
+    return ws + [a + " " + b for a, b in zip(ws, ws[1:])]
 
 
 def _dict_channel(ns: list[str], nt: list[str], ev: Evidence) -> Channel:

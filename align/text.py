@@ -64,8 +64,9 @@ def latin_view(text: str) -> str:
     return " ".join(_NON_LATIN_LETTER.sub(" ", text).split())
 
 
-def anchors(text: str) -> list[str]:
-    """Script-neutral anchor tokens of normalised text: numbers, URLs, Latin words, salient punctuation."""
+def anchors(text: str, commas: bool = False) -> list[str]:
+    """Script-neutral anchor tokens of normalised text: numbers, URLs, Latin words, salient punctuation
+    (and commas when asked: across scripts they are among the few things both sides share)."""
     out: list[str] = []
     rest = text
     for url in _URL.findall(text):
@@ -76,6 +77,8 @@ def anchors(text: str) -> list[str]:
         out.append("n:" + digits.lstrip("0")[:12] or "n:0")
     out.extend("w:" + w for w in _LATIN_WORD.findall(rest) if len(w) > 1)
     out.extend("p:" + p for p in _ANCHOR_PUNCT.findall(rest))
+    if commas:
+        out.extend("p:," for _ in range(rest.count(",")))
     return out
 
 

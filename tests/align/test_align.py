@@ -34,14 +34,20 @@ def test_text_berg_test_without_mt(shared):
 
 
 def test_text_berg_test_with_mt(shared):
-    """With the shipped Google MT of the German side (measured 0.878; the issue's floor 0.90 is NOT met)."""
+    """With the shipped Google MT of the German side (measured 0.871; the issue's floor 0.90 is NOT met)."""
     assert _f1(text_berg(shared, "test"), mt=True) >= 0.86
 
 
 @pytest.mark.slow
 def test_flores_devtest_with_opus_mt(shared):
-    """Perturbed FLORES ar-en documents with an OPUS-MT translation (measured 0.966; floor 0.98)."""
-    assert _f1(arabic_sets(shared, "devtest", with_mt=True), mt=True) >= 0.955
+    """Perturbed FLORES ar-en documents with an OPUS-MT translation: the issue's floor 0.98 (measured 0.992)."""
+    assert _f1(arabic_sets(shared, "devtest", with_mt=True), mt=True) >= 0.98
+
+
+def test_flores_devtest_without_mt(shared):
+    """Perturbed FLORES ar-en documents, length and anchors only (measured 0.949; the issue's floor 0.95 is
+    NOT met without a dictionary: 0.979 with dict-freedict-ara-eng)."""
+    assert _f1(arabic_sets(shared, "devtest")) >= 0.945
 
 
 @pytest.mark.skipif(not DICTD.exists(), reason="apt-get install dict-freedict-ara-eng")
