@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from align.beads import Bead
+from align.text import guess_lang
 from toolkit.errors import BitextError
 
 FORMATS = ("beads", "tsv", "jsonl", "tmx")
@@ -46,26 +47,18 @@ def read_side(path: str, *, presplit: bool, lang: str | None) -> Side:
     """A side from a presplit file (one sentence a line) or a raw document split into sentences."""
     if presplit:
         return Side(read_lines(path))
+    from toolkit.segment import make_document
+
     text = read_text(path)
-    try:
-        from toolkit.segment import make_document
-    except ImportError:
-        make_document = None
     sentences: list[str] = []
     starts: list[int] = []
-    if make_document is not None:
-        doc = make_document(text, lang=lang, doc_id=path)
-        for para in doc.paragraphs:
-            segs = [" ".join(seg.source.split()) for seg in para.segments if seg.source.strip()]
-            if segs:
-                starts.append(len(sentences))
-                sentences.extend(segs)
-        return Side(sentences, starts)
-    for block in text.replace("\r\n", "\n").split("\n\n"):
-        lines = [" ".join(x.split()) for x in block.split("\n") if x.strip()]
-        if lines:
+    # The splitter's rules (abbreviations, scripts) depend on the language: detect it on the raw text first.
+    doc = make_document(text, lang=lang or guess_lang(text.splitlines()), doc_id=path)
+    for para in doc.paragraphs:
+        segs = [" ".join(seg.source.split()) for seg in para.segments if seg.source.strip()]
+        if segs:
             starts.append(len(sentences))
-            sentences.extend(lines)
+            sentences.extend(segs)
     return Side(sentences, starts)
 
 

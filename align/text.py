@@ -94,12 +94,10 @@ def script_of(sentences: list[str], sample: int = 200) -> str:
 
 
 def guess_lang(sentences: list[str]) -> str:
-    """An ISO 639-1 code for some sentences: toolkit.langid when present, else a script-based guess."""
-    try:
-        from toolkit.langid import detect_language
-    except ImportError:
-        detect_language = None
-    if detect_language is not None and sentences:
+    """An ISO 639-1 code for some sentences: toolkit.langid, else a script-based guess."""
+    from toolkit.langid import detect_language
+
+    if sentences:
         try:
             return detect_language(" ".join(sentences[:50])[:5000])
         except Exception:  # noqa: BLE001 - a detector failure must not stop alignment
