@@ -122,16 +122,28 @@ def _is_abbreviation(text: str, end: int, lang: str | None) -> bool:
     return len(word) == 1 and word.isalpha()
 
 
+PROCLITICS = "وبلفك"  # Arabic one-letter words written onto the next word, quotes included: و"كيم"
+
+
+def _closes(text: str, i: int) -> bool:
+    """True when the straight quote at i closes a quotation (it follows a word and precedes a space or mark)."""
+    prev = text[i - 1] if i else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if prev.isspace() or prev in "([{" or (prev in PROCLITICS and (i < 2 or text[i - 2].isspace())):
+        return False
+    return nxt.isspace() or not nxt.isalnum()
+
+
 def _quote_depth(text: str, upto: int) -> int:
     """1 when a «», “” or straight-double quote open at `upto` is closed later in the text, else 0."""
     depth, straight = 0, False
-    for c in text[:upto]:
+    for i, c in enumerate(text[:upto]):
         if c in "«“":
             depth += 1
         elif c in "»”" and depth:
             depth -= 1
         elif c == '"':
-            straight = not straight
+            straight = not _closes(text, i)
     if not (depth or straight):
         return 0
     closers = ("»”" if depth else "") + ('"' if straight else "")

@@ -85,3 +85,10 @@ def test_pass_through_lines():
     assert not needs_translation("post-title", "ar")
     assert needs_translation("كيم جونج أون", "ar")
     assert needs_translation("post-title", "fr")
+
+
+def test_unbalanced_straight_quotes_in_the_article(shared):
+    line = (shared / "seed" / "000_368e647d4396fd8b.txt").read_text(encoding="utf-8").split("\n")[18]
+    sents = _sentences(line)
+    assert len(sents) == 2 and sents[0].endswith('"MiG-31".')
+    assert _sentences('قال "كيم": "وصلنا. انتهى" ثم غادر.') == ['قال "كيم": "وصلنا. انتهى" ثم غادر.']
