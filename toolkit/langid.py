@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from toolkit.errors import BitextError
@@ -16,7 +16,6 @@ class LanguageDetector:
     """Detects the language of a text among `languages` (ISO 639-1 codes)."""
 
     languages: tuple[str, ...] = COMMON
-    _cache: dict = field(default_factory=dict, repr=False)
 
     @cached_property
     def _detector(self):

@@ -47,14 +47,9 @@ def bitext(
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env, **kw)
 
 
-def batch_cmd(store, src: Path, out: Path, *extra: str) -> list[str]:
-    """The argv of a `bitext batch run` on the translit model."""
+def run_args(src: Path, out: Path, *extra: str, quiet: bool = True) -> list[str]:
+    """The arguments of `bitext batch run SRC -o OUT -s ar -t en` (quiet: --no-progress)."""
     return [
-        sys.executable,
-        "-m",
-        "toolkit",
-        "--models-dir",
-        str(store.root),
         "batch",
         "run",
         str(src),
@@ -64,9 +59,14 @@ def batch_cmd(store, src: Path, out: Path, *extra: str) -> list[str]:
         "ar",
         "-t",
         "en",
-        "--no-progress",
+        *(["--no-progress"] if quiet else []),
         *extra,
     ]
+
+
+def batch_cmd(store, src: Path, out: Path, *extra: str) -> list[str]:
+    """The argv of a `bitext batch run` on the translit model."""
+    return [sys.executable, "-m", "toolkit", "--models-dir", str(store.root), *run_args(src, out, *extra)]
 
 
 def tree(outdir: Path) -> dict[str, bytes]:
@@ -116,6 +116,7 @@ def kit():
     return SimpleNamespace(
         bitext=bitext,
         batch_cmd=batch_cmd,
+        run_args=run_args,
         tree=tree,
         ledger_rows=ledger_rows,
         make_corpus=make_corpus,

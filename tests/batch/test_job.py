@@ -12,22 +12,7 @@ from pathlib import Path
 
 
 def _run(kit, store, src: Path, out: Path, *extra: str, ok: bool = True):
-    r = kit.bitext(
-        store,
-        "batch",
-        "run",
-        str(src),
-        "-o",
-        str(out),
-        "-s",
-        "ar",
-        "-t",
-        "en",
-        "--no-progress",
-        "--chunk-docs",
-        "2",
-        *extra,
-    )
+    r = kit.bitext(store, *kit.run_args(src, out, "--chunk-docs", "2", *extra))
     if ok:
         assert r.returncode == 0, r.stderr
     return r

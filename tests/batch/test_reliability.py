@@ -193,19 +193,7 @@ def test_disk_full_fails_that_document_only(kit, tmp_path, translit_store):
     assert list((out / ".bitext" / "tmp").iterdir()) == []
     # with room again, --retry-failed completes the job
     r = kit.bitext(
-        translit_store,
-        "batch",
-        "run",
-        str(src),
-        "-o",
-        str(out),
-        "-s",
-        "ar",
-        "-t",
-        "en",
-        "--retry-failed",
-        "--chunk-docs",
-        "1",
+        translit_store, *kit.run_args(src, out, "--retry-failed", "--chunk-docs", "1", quiet=False)
     )
     assert r.returncode == 0, r.stderr
     assert (out / "big.txt").read_bytes() == (src / "big.txt").read_bytes()
