@@ -116,7 +116,7 @@ def test_multilingual_vocabulary_makes_an_nllb_model_with_language_tokens(store,
 
 
 def test_hugging_face_checkpoint_without_the_convert_extra_is_one_clear_line(tmp_path):
-    """With transformers absent (blocked in a fresh interpreter), the CLI says which extra to install."""
+    """With transformers and torch absent (blocked in a fresh interpreter), the CLI says which extra to install."""
     import subprocess
     import sys
 
@@ -125,13 +125,14 @@ def test_hugging_face_checkpoint_without_the_convert_extra_is_one_clear_line(tmp
     (ckpt / "config.json").write_text(json.dumps({"model_type": "marian"}))
     (ckpt / "model.safetensors").write_bytes(b"\0" * 16)
     code = (
-        "import sys; sys.modules['transformers'] = None; from toolkit.cli import main; "
+        "import sys; sys.modules['transformers'] = sys.modules['torch'] = None; from toolkit.cli import main; "
         f"main(['--models-dir', {str(tmp_path / 'store')!r}, 'models', 'install', {str(ckpt)!r}])"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0
     assert proc.stderr.count("\n") == 1, proc.stderr
-    assert "`convert` extra (transformers is missing): pip install 'bitext[convert]'" in proc.stderr
+    assert "needs the `convert` extra (" in proc.stderr
+    assert "is missing): pip install 'bitext[convert]'" in proc.stderr
     assert not (tmp_path / "store").exists() or list((tmp_path / "store").iterdir()) == []
 
 
