@@ -12,6 +12,7 @@ from pathlib import Path
 
 from align.beads import Bead
 from align.text import guess_lang
+from toolkit import fileio
 from toolkit.errors import BitextError
 
 FORMATS = ("beads", "tsv", "jsonl", "tmx")
@@ -26,16 +27,8 @@ class Side:
 
 
 def read_text(path: str) -> str:
-    """UTF-8 text of a file or of stdin ('-'), with a one-line error naming the file."""
-    try:
-        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except OSError as exc:
-        raise BitextError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise BitextError(f"{path}:{line}: not valid UTF-8 (byte {exc.start})") from None
+    """UTF-8 text of a file or of stdin ('-'), with a one-line error naming the file (empty is allowed)."""
+    return fileio.read_text(path, allow_empty=True, strip_bom=True, max_line_chars=None)
 
 
 def read_lines(path: str) -> list[str]:

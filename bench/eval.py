@@ -25,6 +25,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from eval.sacrebleu_table import parse_paired_table  # noqa: E402
+
 DATA = Path(os.environ.get("BITEXT_SHARED", ROOT.parent / "shared")) / "data/wmt/2022/de-en"
 SYSTEMS = [
     "JDExploreAcademy",
@@ -115,22 +118,6 @@ def bench_score() -> dict:
 CELL = re.compile(r"([\d.]+)(?: \(([\d.]+) ± ([\d.]+)\))?(?: \(p = ([\d.]+)\)\*?)?")
 
 
-def parse_table(text: str) -> list[list[str]]:
-    """Rows of sacrebleu's paired-test table: [system, cell, ...] with the p-value line folded in."""
-    rows: list[list[str]] = []
-    for line in text.splitlines():
-        if not line.startswith("│"):
-            continue
-        cells = [c.strip() for c in line.strip("│").split("│")]
-        if cells[0] == "System":
-            continue
-        if cells[0]:
-            rows.append(cells)
-        else:
-            rows[-1] = [rows[-1][0]] + [f"{a} {b}" for a, b in zip(rows[-1][1:], cells[1:])]
-    return rows
-
-
 def bench_compare(test: str) -> dict:
     """sacrebleu --paired-{test} vs bitext eval compare, cold and warm, with the numbers checked."""
     hyps = [hyp(s) for s in SYSTEMS]
@@ -147,7 +134,7 @@ def bench_compare(test: str) -> dict:
     assert json.loads(cold_out) == json.loads(warm_out)
     data = json.loads(warm_out)
     worst = 0.0
-    for s, row in enumerate(parse_table(sb_out)):
+    for s, row in enumerate(parse_paired_table(sb_out)):
         for cell, key in zip(row[1:], ("bleu", "chrf")):
             m = CELL.fullmatch(cell)
             mine = data["metrics"][key]["systems"][s]

@@ -17,12 +17,12 @@ Definition (Thompson & Koehn 2019, after Sennrich & Volk 2011), restated from th
 from __future__ import annotations
 
 import ast
-import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from toolkit import fileio
 from toolkit.errors import BitextError
 
 Bead = tuple[list[int], list[int]]
@@ -96,15 +96,7 @@ def read_beads(path: str | Path) -> list[Bead]:
 
 def _read_text(path: str | Path) -> str:
     """The UTF-8 text of a file, or of stdin for '-', with a one-line error when it cannot be read."""
-    try:
-        data = sys.stdin.buffer.read() if str(path) == "-" else Path(path).read_bytes()
-    except OSError as exc:
-        raise BitextError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise BitextError(f"{path}:{line}: not valid UTF-8 (byte {exc.start})") from None
+    return fileio.read_text(path, allow_empty=True, strip_bom=True, max_line_chars=None)
 
 
 def _key_set(beads: Iterable[Bead], *, both_sides: bool) -> set[tuple[tuple[int, ...], tuple[int, ...]]]:

@@ -134,6 +134,66 @@ def metric_options(func):
     return func
 
 
+def refs_option(func):
+    """-r/--ref, repeatable, order kept."""
+    return click.option(
+        "-r",
+        "--ref",
+        "refs",
+        multiple=True,
+        metavar="FILE",
+        help="Reference file (repeat for several references; their order is kept and reported).",
+    )(func)
+
+
+def format_option(func):
+    """-f/--format: text, json, md or html."""
+    return click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
+        help="Output format.",
+    )(func)
+
+
+def _evaluate(refs, hyps, metrics, doc_ids, width, kw: dict, **extra):
+    """Read the inputs and compute every metric's statistics and scores (the common part of score/compare)."""
+    from eval.scoring import evaluate
+    from eval.textio import read_doc_ids
+
+    opts = _options(kw, metrics)
+    hyp_sets, ref_sets = _read(refs, hyps, kw)
+    ids = read_doc_ids(doc_ids) if doc_ids else None
+    return evaluate(
+        hyp_sets, ref_sets, opts, width=width, doc_ids=ids, jobs=kw["jobs"], cache=_cache(kw), **extra
+    )
+
+
+def _render(fmt: str, ev, cmp=None, width: int = 2) -> str:
+    """The report of an evaluation (and of a comparison, when given) in the chosen format."""
+    from eval import report
+
+    if fmt == "html":
+        from eval.html_report import render_html
+
+        return render_html(ev, cmp)
+    if cmp is None:
+        render = {
+            "json": report.evaluation_dict,
+            "md": report.evaluation_markdown,
+            "text": report.evaluation_text,
+        }
+        out = render[fmt](ev)
+    elif fmt == "json":
+        out = report.comparison_dict(ev, cmp)
+    else:
+        out = (report.comparison_markdown if fmt == "md" else report.comparison_text)(ev, cmp, width)
+    return report.dumps(out) if fmt == "json" else out
+
+
 def _options(kw: dict, metrics: tuple[str, ...]):
     """MetricOptions from the CLI keywords."""
     from eval.metrics import MetricOptions, parse_metric_list
@@ -212,14 +272,7 @@ def eval_group() -> None:
 
 @eval_group.command("score")
 @click.argument("hypotheses", nargs=-1, metavar="[HYP]...")
-@click.option(
-    "-r",
-    "--ref",
-    "refs",
-    multiple=True,
-    metavar="FILE",
-    help="Reference file (repeat for several references; their order is kept and reported).",
-)
+@refs_option
 @click.option(
     "-m",
     "--metrics",
@@ -239,15 +292,7 @@ def eval_group() -> None:
 @click.option(
     "--doc-ids", type=click.Path(dir_okay=False), help="Document id of every line (TSV: first column)."
 )
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option
 @click.option("-w", "--width", type=int, default=1, show_default=True, help="Decimals, as sacrebleu's -w.")
 @click.option(
     "-sl",
@@ -264,45 +309,20 @@ def score_cmd(
     (--doc-ids, or JSONL/TMX input) for per-document scores, worst first.
     """
     from eval import report
-    from eval.scoring import evaluate
-    from eval.textio import read_doc_ids
+    from eval.metrics import parse_metric_list
 
-    opts = _options(kw, metrics)
-    if sentence_level and (len(opts.metrics) != 1 or len(hypotheses) > 1 or confidence):
+    if sentence_level and (len(parse_metric_list(metrics)) != 1 or len(hypotheses) > 1 or confidence):
         raise BitextError("--sentence-level takes one metric (-m) and one hypothesis file, without -ci")
-    hyps, references = _read(refs, hypotheses, kw)
-    ids = read_doc_ids(doc_ids) if doc_ids else None
-    ev = evaluate(
-        hyps,
-        references,
-        opts,
-        width=width,
-        confidence=confidence_n if confidence else 0,
-        seed=seed,
-        doc_ids=ids,
-        jobs=kw["jobs"],
-        cache=_cache(kw),
+    ev = _evaluate(
+        refs, hypotheses, metrics, doc_ids, width, kw, confidence=confidence_n if confidence else 0, seed=seed
     )
-    if sentence_level:
-        text = "\n".join(report.sentence_lines(ev)) + "\n"
-    elif fmt == "json":
-        text = report.dumps(report.evaluation_dict(ev))
-    elif fmt == "md":
-        text = report.evaluation_markdown(ev)
-    elif fmt == "html":
-        from eval.html_report import render_html
-
-        text = render_html(ev, None)
-    else:
-        text = report.evaluation_text(ev)
+    text = "\n".join(report.sentence_lines(ev)) + "\n" if sentence_level else _render(fmt, ev)
     write_output(text, kw["output"])
 
 
 @eval_group.command("compare")
 @click.argument("systems", nargs=-1, required=True, metavar="BASELINE SYSTEM...")
-@click.option(
-    "-r", "--ref", "refs", multiple=True, metavar="FILE", help="Reference file (repeatable, order kept)."
-)
+@refs_option
 @click.option(
     "-m",
     "--metrics",
@@ -340,15 +360,7 @@ def score_cmd(
 @click.option(
     "--doc-ids", type=click.Path(dir_okay=False), help="Document id of every line, for the HTML report."
 )
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option
 @click.option("-w", "--width", type=int, default=2, show_default=True, help="Decimals of scores.")
 def compare_cmd(
     systems, refs, metrics, test, samples, seed, alpha, baseline, no_pairwise, doc_ids, fmt, width, **kw
@@ -358,10 +370,8 @@ def compare_cmd(
     p-values and scores are those of `sacrebleu --paired-bs` / `--paired-ar` for the same seed and sample
     count, computed from sufficient statistics with numpy.
     """
-    from eval import report
     from eval.compare import compare
-    from eval.scoring import evaluate
-    from eval.textio import read_doc_ids
+    from eval.metrics import parse_metric_list
 
     if len(systems) < 2:
         raise BitextError("compare needs a baseline and at least one other system")
@@ -369,22 +379,10 @@ def compare_cmd(
         raise BitextError(f"--baseline {baseline} is not between 1 and {len(systems)}")
     if samples is not None and samples < 1:
         raise BitextError("--samples must be positive")
-    opts = _options(kw, metrics)
-    seg_key = next(
-        (k for k in opts.metrics if k.startswith("chrf")), opts.metrics[0]
-    )  # the segment views' metric
-    hyps, references = _read(refs, systems, kw)
-    ids = read_doc_ids(doc_ids) if doc_ids else None
-    ev = evaluate(
-        hyps,
-        references,
-        opts,
-        width=width,
-        doc_ids=ids,
-        jobs=kw["jobs"],
-        cache=_cache(kw),
-        segments=[seg_key] if fmt in ("html", "md", "json") else False,
-    )
+    keys = parse_metric_list(metrics)
+    seg_key = next((k for k in keys if k.startswith("chrf")), keys[0])  # the segment views' metric
+    segments = [seg_key] if fmt in ("html", "md", "json") else False
+    ev = _evaluate(refs, systems, metrics, doc_ids, width, kw, segments=segments)
     cmp = compare(
         ev,
         test=test,
@@ -394,17 +392,7 @@ def compare_cmd(
         alpha=alpha,
         pairwise=not no_pairwise,
     )
-    if fmt == "json":
-        text = report.dumps(report.comparison_dict(ev, cmp))
-    elif fmt == "md":
-        text = report.comparison_markdown(ev, cmp, width)
-    elif fmt == "html":
-        from eval.html_report import render_html
-
-        text = render_html(ev, cmp)
-    else:
-        text = report.comparison_text(ev, cmp, width)
-    write_output(text, kw["output"])
+    write_output(_render(fmt, ev, cmp, width), kw["output"])
 
 
 @eval_group.command("align")

@@ -40,14 +40,10 @@ def _finished(out) -> int:
         return 0
 
 
-def test_ray_job_is_byte_identical_to_local(
-    kit, tmp_path, translit_store, small_corpus, reference_out, ray_address
-):
-    out = tmp_path / "out"
+def _complete_run(kit, store, src, out, reference_out, *extra: str) -> None:
+    """Run (or resume) the job in 2-document chunks; it must end with the reference bytes and 24 done rows."""
     r = subprocess.run(
-        kit.batch_cmd(
-            translit_store, small_corpus, out, "--chunk-docs", "2", "--ray", ray_address, "--ray-actors", "2"
-        ),
+        kit.batch_cmd(store, src, out, "--chunk-docs", "2", *extra),
         capture_output=True,
         text=True,
         cwd=kit.ROOT,
@@ -57,6 +53,15 @@ def test_ray_job_is_byte_identical_to_local(
     assert kit.tree(out) == kit.tree(reference_out)
     rows = kit.ledger_rows(out)
     assert len(rows) == 24 and all(s == "done" for _, s, _ in rows)
+
+
+def test_ray_job_is_byte_identical_to_local(
+    kit, tmp_path, translit_store, small_corpus, reference_out, ray_address
+):
+    out = tmp_path / "out"
+    _complete_run(
+        kit, translit_store, small_corpus, out, reference_out, "--ray", ray_address, "--ray-actors", "2"
+    )
     st = kit.bitext(translit_store, "batch", "status", str(out), "--json")
     assert '"state": "finished"' in st.stdout
 
@@ -73,14 +78,4 @@ def test_ray_job_killed_then_resumed_locally(
     p.send_signal(signal.SIGKILL)
     p.communicate()
     assert _finished(out) < 24, "the job ended before it could be killed"
-    r = subprocess.run(
-        kit.batch_cmd(translit_store, small_corpus, out, "--chunk-docs", "2"),
-        capture_output=True,
-        text=True,
-        cwd=kit.ROOT,
-        timeout=300,
-    )
-    assert r.returncode == 0, r.stderr
-    assert kit.tree(out) == kit.tree(reference_out)
-    rows = kit.ledger_rows(out)
-    assert len(rows) == 24 and all(s == "done" for _, s, _ in rows)
+    _complete_run(kit, translit_store, small_corpus, out, reference_out)

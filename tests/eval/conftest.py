@@ -91,23 +91,9 @@ def deen_eval(wmt):
     return evaluate(hyps, refs, MetricOptions(metrics=("bleu", "chrf"), target_lang="en"), width=2)
 
 
-def parse_sacrebleu_table(path: Path) -> list[list[str]]:
-    """Rows of a sacrebleu --paired-* text table: [system, cell, cell, ...], p-value lines folded in."""
-    rows: list[list[str]] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("│"):
-            continue
-        cells = [c.strip() for c in line.strip("│").split("│")]
-        if cells[0] == "System":
-            continue
-        if cells[0]:
-            rows.append(cells)
-        else:
-            rows[-1] = [rows[-1][0]] + [f"{a} {b}" for a, b in zip(rows[-1][1:], cells[1:])]
-    return rows
-
-
 @pytest.fixture(scope="session")
 def sacrebleu_table():
-    """The parser of sacrebleu's paired-test tables."""
-    return parse_sacrebleu_table
+    """The parser of sacrebleu's paired-test tables (a file's)."""
+    from eval.sacrebleu_table import parse_paired_table
+
+    return lambda path: parse_paired_table(Path(path).read_text(encoding="utf-8"))

@@ -98,7 +98,7 @@ def test_read_beads_spacing_variants_and_errors(tmp_path: Path):
     with pytest.raises(BitextError, match=r"a\.align:2: not a bead"):
         read_beads(f)
     f.write_bytes(b"[0]:[0]\n[\xff]:[1]\n")
-    with pytest.raises(BitextError, match=r"a\.align:2: not valid UTF-8"):
+    with pytest.raises(BitextError, match=r"a\.align:2: invalid UTF-8"):
         read_beads(f)
 
 

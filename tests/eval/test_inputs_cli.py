@@ -20,6 +20,11 @@ def bitext(*args: str) -> tuple[int, str, str]:
     return res.exit_code, res.stdout, res.stderr
 
 
+def ev(cmd: str, refs: list[Path], systems: list[Path], *extra: str) -> tuple[int, str, str]:
+    """Run `bitext eval CMD -r REF... SYSTEM... EXTRA...`."""
+    return bitext("eval", cmd, *[a for r in refs for a in ("-r", str(r))], *map(str, systems), *extra)
+
+
 def _slice(src: Path, dst: Path, n: int, crlf: bool = False) -> Path:
     lines = src.read_text(encoding="utf-8").split("\n")[:n]
     dst.write_bytes(("\r\n" if crlf else "\n").join(lines).encode() + (b"\r\n" if crlf else b"\n"))
@@ -54,18 +59,7 @@ def test_score_prints_what_sacrebleu_prints(small, tmp_path):
     oracle = subprocess.run(
         ["sacrebleu", *args, "-f", "text"], capture_output=True, text=True, check=True
     ).stdout
-    code, out, _ = bitext(
-        "eval",
-        "score",
-        "-r",
-        str(small["refA"]),
-        "-r",
-        str(small["refB"]),
-        str(small["sys2"]),
-        "-w",
-        "4",
-        "--no-cache",
-    )
+    code, out, _ = ev("score", [small["refA"], small["refB"]], [small["sys2"]], "-w", "4", "--no-cache")
     assert code == 0
     assert out.splitlines()[:3] == oracle.splitlines()
     assert "References, in the order given" in out
@@ -86,72 +80,29 @@ def test_confidence_prints_what_sacrebleu_ci_prints(small):
         "text",
     ]
     oracle = subprocess.run(["sacrebleu", *args], capture_output=True, text=True, check=True).stdout
-    code, out, _ = bitext(
-        "eval",
-        "score",
-        "-r",
-        str(small["refA"]),
-        str(small["sys1"]),
-        "-m",
-        "bleu,chrf",
-        "-ci",
-        "-w",
-        "3",
-        "--no-cache",
+    code, out, _ = ev(
+        "score", [small["refA"]], [small["sys1"]], "-m", "bleu,chrf", "-ci", "-w", "3", "--no-cache"
     )
     assert code == 0 and out.splitlines() == oracle.splitlines()
 
 
 def test_json_and_markdown_carry_every_number(small, tmp_path):
     out_json = tmp_path / "s.json"
-    code, _, _ = bitext(
-        "eval",
-        "score",
-        "-r",
-        str(small["refA"]),
-        str(small["sys1"]),
-        str(small["sys2"]),
-        "-f",
-        "json",
-        "-o",
-        str(out_json),
-        "--cache-dir",
-        str(tmp_path / "cache"),
-    )
+    pair = ([small["refA"]], [small["sys1"], small["sys2"]])
+    code, _, _ = ev("score", *pair, "-f", "json", "-o", str(out_json), "--cache-dir", str(tmp_path / "cache"))
     assert code == 0
     data = json.loads(out_json.read_text())
     assert [s["name"] for s in data["systems"]] == ["online-b", "lt22"]
     bleu = data["systems"][0]["metrics"]["bleu"]
     assert bleu["signature"].startswith("nrefs:1|case:mixed") and len(bleu["segment_scores"]) == 150
     # the second run reads the cached statistics and prints the same numbers
-    code, md, _ = bitext(
-        "eval",
-        "score",
-        "-r",
-        str(small["refA"]),
-        str(small["sys1"]),
-        str(small["sys2"]),
-        "-f",
-        "md",
-        "--cache-dir",
-        str(tmp_path / "cache"),
-    )
+    code, md, _ = ev("score", *pair, "-f", "md", "--cache-dir", str(tmp_path / "cache"))
     assert code == 0 and f"{bleu['score']:.1f}" in md and "| System" in md
     assert any((tmp_path / "cache").rglob("*.npy"))
 
 
 def test_compare_cli_text(small):
-    code, out, _ = bitext(
-        "eval",
-        "compare",
-        "-r",
-        str(small["refA"]),
-        str(small["sys1"]),
-        str(small["sys2"]),
-        "--no-cache",
-        "-n",
-        "200",
-    )
+    code, out, _ = ev("compare", [small["refA"]], [small["sys1"], small["sys2"]], "--no-cache", "-n", "200")
     assert code == 0
     assert "Baseline: online-b" in out and "Ranking by BLEU" in out and "bs:200|seed:12345" in out
 
@@ -226,9 +177,7 @@ def test_bitext_translate_jsonl_and_tmx_inputs(tmp_path):
 def test_bad_input_is_one_line_error(tmp_path, content, message):
     (tmp_path / "ref.txt").write_text("x y\nz\n", encoding="utf-8")
     (tmp_path / "bad.txt").write_bytes(content)
-    code, out, err = bitext(
-        "eval", "score", "-r", str(tmp_path / "ref.txt"), str(tmp_path / "bad.txt"), "--no-cache"
-    )
+    code, out, err = ev("score", [tmp_path / "ref.txt"], [tmp_path / "bad.txt"], "--no-cache")
     assert code != 0 and out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ")
@@ -263,19 +212,7 @@ def test_align_cli(shared, tmp_path):
 def test_sentence_level_prints_what_sacrebleu_sl_prints(small, metric):
     args = [str(small["refA"]), "-i", str(small["sys1"]), "-m", metric, "-sl", "-w", "3"]
     oracle = subprocess.run(["sacrebleu", *args], capture_output=True, text=True, check=True).stdout
-    code, out, _ = bitext(
-        "eval",
-        "score",
-        "-r",
-        str(small["refA"]),
-        str(small["sys1"]),
-        "-m",
-        metric,
-        "-sl",
-        "-w",
-        "3",
-        "--no-cache",
-    )
+    code, out, _ = ev("score", [small["refA"]], [small["sys1"]], "-m", metric, "-sl", "-w", "3", "--no-cache")
     assert code == 0 and out.splitlines() == oracle.splitlines() and len(out.splitlines()) == 150
 
 
@@ -313,19 +250,10 @@ def test_skip_blank_pairs_jsonl_paragraphs_with_a_reference_that_keeps_blank_lin
         to_jsonl([doc], source_lang="en", target_lang="en", model="m"), encoding="utf-8"
     )
     (tmp_path / "ref.txt").write_text("Line one here.\n\nLine two here.\n\n\nLine three.\n", encoding="utf-8")
-    args = [
-        "eval",
-        "score",
-        "-r",
-        str(tmp_path / "ref.txt"),
-        str(tmp_path / "h.jsonl"),
-        "-m",
-        "chrf",
-        "--no-cache",
-    ]
-    code, _, err = bitext(*args)
+    args = ("score", [tmp_path / "ref.txt"], [tmp_path / "h.jsonl"], "-m", "chrf", "--no-cache")
+    code, _, err = ev(*args)
     assert code != 0 and "has 3 segments but reference" in err and "add --skip-blank" in err
-    code, out, _ = bitext(*args, "--skip-blank")
+    code, out, _ = ev(*args, "--skip-blank")
     assert code == 0 and "= 100.0" in out
 
 
