@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from align.api import AlignOptions, gather_evidence
@@ -32,8 +34,10 @@ from toolkit.errors import BitextError
     "--dict",
     "dict_path",
     type=click.Path(dir_okay=False),
-    help="Bilingual dictionary: dictd .index/.dict.dz or TSV.",
+    help="Bilingual dictionary: dictd .index/.dict.dz or TSV [default: an installed FreeDict dictionary of "
+    "the pair, e.g. Debian's dict-freedict-ara-eng, if any].",
 )
+@click.option("--no-dict", is_flag=True, help="Use no dictionary, not even an installed one.")
 @click.option(
     "--translit",
     "translit_spec",
@@ -63,6 +67,7 @@ def align(
     tgt_mt,
     model_name,
     dict_path,
+    no_dict,
     translit_spec,
     fmt,
     sort,
@@ -84,11 +89,7 @@ def align(
     _check_count(tgt_mt, t_mt, t_side.sentences, "target")
     if model_name and s_mt is None and s_side.sentences:
         s_mt = _translate(ctx, model_name, s_side.sentences, src_lang, tgt_lang)
-    dictionary = None
-    if dict_path:
-        from align.dictionary import load_dictionary
-
-        dictionary = load_dictionary(dict_path)
+    dictionary = None if no_dict else _dictionary(dict_path, src_lang, tgt_lang)
     transliterator = _transliterator(ctx, translit_spec, src_lang, tgt_lang)
     ev = gather_evidence(
         s_side.sentences,
@@ -124,6 +125,18 @@ def _translate(ctx, model_name: str, sentences: list[str], src_lang: str, tgt_la
     return [
         r.target for r in translator.translate_texts(sentences, source_lang=src_lang, target_lang=tgt_lang)
     ]
+
+
+def _dictionary(path: str | None, src_lang: str, tgt_lang: str):
+    """The dictionary given, else an installed FreeDict one for the pair; parsed forms are cached."""
+    import platformdirs
+
+    from align.dictionary import load_dictionary, system_dictionary
+
+    path = path or system_dictionary(src_lang, tgt_lang)
+    if path is None:
+        return None
+    return load_dictionary(path, cache_dir=Path(platformdirs.user_cache_dir("bitext")) / "dictionaries")
 
 
 def _transliterator(ctx, spec: str | None, src_lang: str, tgt_lang: str):

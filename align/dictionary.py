@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
+import pickle
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from align.text import normalize, words
 from toolkit.errors import BitextError
+from toolkit.fileio import atomic_write
 
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _AR_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك", "س")
@@ -65,9 +69,64 @@ def _variants(word: str) -> list[str]:
     return out[1:]
 
 
-def load_dictionary(path: str | Path) -> Dictionary:
-    """A dictionary from a dictd database (give the .index or .dict[.dz] path) or a TSV (left<TAB>right)."""
+DICTD_FOLDERS = (Path("/usr/share/dictd"),)
+CACHE_FORMAT = "bitext-dictionary-1"
+
+
+def system_dictionary(src_lang: str, tgt_lang: str, folders: Sequence[Path] = DICTD_FOLDERS) -> Path | None:
+    """The dictd index of an installed FreeDict dictionary for the pair, either direction (e.g. Debian's
+    dict-freedict-ara-eng for ar-en), or None."""
+    from lingua import IsoCode639_1, Language
+
+    try:
+        a, b = (
+            Language.from_iso_code_639_1(IsoCode639_1.from_str(x)).iso_code_639_3.name.lower()
+            for x in (src_lang, tgt_lang)
+        )
+    except ValueError:
+        return None
+    for folder in folders:
+        for name in (f"freedict-{a}-{b}.index", f"freedict-{b}-{a}.index"):
+            if (folder / name).is_file():
+                return folder / name
+    return None
+
+
+def load_dictionary(path: str | Path, *, cache_dir: Path | None = None) -> Dictionary:
+    """A dictionary from a dictd database (give the .index or .dict[.dz] path) or a TSV (left<TAB>right).
+
+    `cache_dir`: keep the parsed dictionary there (keyed by the file's path, size and time), so that the next
+    load takes a fraction of a second instead of seconds.
+    """
     p = Path(path)
+    cached = _cache_path(p, cache_dir) if cache_dir is not None else None
+    if cached is not None and cached.is_file():
+        try:
+            with open(cached, "rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            pass  # a damaged cache entry is rebuilt below
+    d = _load(p, path)
+    if cached is not None:
+        try:
+            atomic_write(cached, pickle.dumps(d, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass  # the cache is an optimisation: an unwritable cache folder is not an error
+    return d
+
+
+def _cache_path(p: Path, cache_dir: Path) -> Path | None:
+    """Where the parsed form of a dictionary file is cached (None if the file cannot be stat'ed)."""
+    try:
+        st = p.resolve().stat()
+    except OSError:
+        return None
+    key = f"{CACHE_FORMAT}|{p.resolve()}|{st.st_size}|{st.st_mtime_ns}"
+    return cache_dir / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.pickle"
+
+
+def _load(p: Path, path: str | Path) -> Dictionary:
+    """Parse a dictionary file, with one-line errors."""
     try:
         if p.suffix == ".index" or p.name.endswith((".dict.dz", ".dict")):
             return _load_dictd(p)
