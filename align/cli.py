@@ -45,7 +45,13 @@ from toolkit.errors import BitextError
     "default: an installed 'char' model for ar->en, if any.",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="beads", show_default=True, help="Output format."
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="beads",
+    show_default=True,
+    help="Output format.",
 )
 @click.option(
     "--sort",

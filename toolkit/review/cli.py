@@ -121,7 +121,7 @@ def serve(
 
 @review.command("export", short_help="Write the approved pairs as TMX, XLIFF or TSV.")
 @click.argument("reviewfile", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), required=True, help="Output format.")
+@click.option("-f", "--format", "fmt", type=click.Choice(list(FORMATS)), required=True, help="Output format.")
 @click.option("-o", "--output", default="-", show_default=True, help="Output file; '-' for stdout.")
 def export(reviewfile: Path, fmt: str, output: str) -> None:
     """Write the approved pairs of REVIEWFILE (or of the input it was made from) as TMX, XLIFF or TSV."""
