@@ -58,7 +58,8 @@ def make_docs(
     warm: Path | None = None,
     per_paragraph: int = 2,
 ) -> Path:
-    """A folder of n synthetic articles; `content` > 0 limits the non-boilerplate sentences to that many.
+    """A folder of n synthetic articles; `content` > 0 limits the non-boilerplate sentences to that many (drawn
+    with repetition, all of them in `warm`), else article sentences never repeat.
 
     `warm`: also write there one file holding every sentence the articles can use (one per line), to pre-fill
     a translation memory.
@@ -76,9 +77,10 @@ def make_docs(
     if root.exists():
         shutil.rmtree(root)
     n_boiler = round(per_doc * boilerplate)
+    fresh = _content(rest, rnd) if not content else iter(lambda: rnd.choice(rest), None)
     for i in range(n):
         picks = [rnd.choice(boiler) for _ in range(n_boiler)] + [
-            rnd.choice(rest) for _ in range(per_doc - n_boiler)
+            next(fresh) for _ in range(per_doc - n_boiler)
         ]
         rnd.shuffle(picks)
         paras = [" ".join(picks[j : j + per_paragraph]) for j in range(0, len(picks), per_paragraph)]
@@ -86,6 +88,22 @@ def make_docs(
         d.mkdir(parents=True, exist_ok=True)
         (d / f"article{i:05d}.txt").write_text("\n\n".join(paras) + "\n", encoding="utf-8")
     return root
+
+
+LEADS = ["", "وقال", "وأضاف", "كما", "ثم", "وأكد", "وأشار", "في المقابل،", "من جهة أخرى،", "وبحسب المصادر،"]
+
+
+def _content(rest: list[str], rnd: random.Random):
+    """Article sentences that do not repeat: the pool in a shuffled order, and once it is used up, again with
+    a different Arabic lead word each round (news prose repeats only by accident; boilerplate repeats by design)."""
+    for lead in LEADS:
+        order = list(rest)
+        rnd.shuffle(order)
+        for s in order:
+            yield f"{lead} {s}" if lead else s
+    raise SystemExit(
+        f"--docs too large: more than {len(rest) * len(LEADS)} distinct content sentences needed"
+    )
 
 
 def model_store() -> Path:

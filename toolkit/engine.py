@@ -7,7 +7,7 @@ import math
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from typing import Protocol
 
@@ -37,9 +37,12 @@ class DecodeOptions:
 
     beam_size: int = 4
     compute_type: str = "int8"
-    inter_threads: int = 1
-    intra_threads: int = 0  # 0: every core this process may use
+    inter_threads: int = 0  # CTranslate2 workers, each on its own batch; 0: one per core (one on a GPU)
+    intra_threads: int = 1  # threads per worker; 0: the cores divided among the workers
     max_batch_tokens: int = 2048
+    min_batches: int = (
+        0  # a call is cut into at least this many batches (0: one per worker), to keep all busy
+    )
     length_penalty: float = 1.0
     repetition_penalty: float = 1.0
     no_repeat_ngram_size: int = 0
@@ -52,9 +55,24 @@ class DecodeOptions:
         keep = {
             k: v
             for k, v in asdict(self).items()
-            if k not in {"inter_threads", "intra_threads", "chunk_segments", "max_batch_tokens"}
+            if k
+            not in {"inter_threads", "intra_threads", "chunk_segments", "max_batch_tokens", "min_batches"}
         }
         return json.dumps(keep, sort_keys=True)
+
+
+def resolve_threads(options: DecodeOptions, device: str) -> DecodeOptions:
+    """The options with the worker count and the batches per call fixed (0 means: from this machine's cores)."""
+    workers = options.inter_threads or (default_threads() if device == "cpu" else 1)
+    return replace(options, inter_threads=workers, min_batches=options.min_batches or workers)
+
+
+def batch_budget(lengths: Sequence[int], min_batches: int, cap: int) -> int:
+    """Tokens per CTranslate2 batch: `cap`, or fewer so that a small call still makes `min_batches` batches
+    (one per worker), but never fewer than the longest input."""
+    if min_batches <= 1 or not lengths:
+        return cap
+    return max(max(lengths), min(cap, -(-sum(lengths) // min_batches)))
 
 
 @dataclass
@@ -86,7 +104,7 @@ class Translator:
         self, model: InstalledModel, options: DecodeOptions | None = None, *, device: str = "cpu"
     ) -> None:
         self.model = model
-        self.options = options or DecodeOptions()
+        self.options = resolve_threads(options or DecodeOptions(), device)
         self.device = device
         self.tokenizer: Tokenizer = load_tokenizer(model)
 
@@ -116,7 +134,7 @@ class Translator:
                 device=self.device,
                 compute_type=o.compute_type,
                 inter_threads=o.inter_threads,
-                intra_threads=o.intra_threads or default_threads(),
+                intra_threads=o.intra_threads or max(1, default_threads() // o.inter_threads),
             )
         except (RuntimeError, ValueError) as exc:
             raise BitextError(f"{self.model.ct2_path}: cannot load the CTranslate2 model ({exc})") from exc
@@ -253,7 +271,7 @@ class Translator:
             results = self.ct2.translate_batch(
                 batch,
                 target_prefix=[prefix] * len(batch) if prefix else None,
-                max_batch_size=o.max_batch_tokens,
+                max_batch_size=batch_budget([len(t) for t in batch], o.min_batches, o.max_batch_tokens),
                 batch_type="tokens",
                 beam_size=o.beam_size,
                 length_penalty=o.length_penalty,

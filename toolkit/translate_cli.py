@@ -80,7 +80,12 @@ def plan_outputs(files: list[str], output: str | None, source_lang, target_lang,
     help="CTranslate2 compute type (int8, float32, auto, ...).",
 )
 @click.option("--device", default="cpu", show_default=True, help="cpu, cuda or auto.")
-@click.option("--threads", type=int, default=0, help="Threads for the model [default: all cores].")
+@click.option(
+    "--threads",
+    type=click.IntRange(0),
+    default=0,
+    help="Cores to use, one CTranslate2 worker each [default: all].",
+)
 @click.option("--batch-tokens", type=int, default=2048, show_default=True, help="Tokens per batch.")
 @click.option(
     "--max-decoding-length",
@@ -126,7 +131,7 @@ def translate(
     options = DecodeOptions(
         beam_size=beam_size,
         compute_type=compute_type,
-        intra_threads=threads,
+        inter_threads=threads,
         max_batch_tokens=batch_tokens,
         max_decoding_length=max_decoding_length,
     )

@@ -101,7 +101,9 @@ def test_second_job_on_the_same_outdir_refuses(kit, tmp_path, translit_store, sm
     first = _start(kit, translit_store, small_corpus, out, "--chunk-docs", "1")
     try:
         _wait_for(lambda: holder(out / ".bitext" / "lock") is not None or first.poll() is not None)
+        _wait_for(lambda: _done_count(out) >= 1 or first.poll() is not None)
         assert first.poll() is None, "the first job ended before the second could start"
+        first.send_signal(signal.SIGSTOP)  # hold it mid-job (lock taken) while the second job and status run
         r = kit.bitext(
             translit_store, "batch", "run", str(small_corpus), "-o", str(out), "-s", "ar", "-t", "en"
         )
@@ -111,6 +113,7 @@ def test_second_job_on_the_same_outdir_refuses(kit, tmp_path, translit_store, sm
         st = kit.bitext(translit_store, "batch", "status", str(out))
         assert f"running (pid {first.pid})" in st.stdout
     finally:
+        first.send_signal(signal.SIGCONT)
         _, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
     rows = kit.ledger_rows(out)
@@ -232,3 +235,16 @@ def test_killed_job_releases_its_lock(kit, tmp_path, translit_store, small_corpu
     st = kit.bitext(translit_store, "batch", "status", str(out))
     assert "state:    interrupted" in st.stdout or "state:    finished" in st.stdout
     shutil.rmtree(out)
+
+
+def test_status_of_a_job_whose_ledger_is_not_yet_created(tmp_path):
+    """A job killed (or caught) before its ledger has tables: status reports nothing done, no traceback."""
+    import sqlite3
+
+    from toolkit.batch.status import job_status
+
+    state = tmp_path / "out" / ".bitext"
+    state.mkdir(parents=True)
+    sqlite3.connect(state / "ledger.sqlite").close()  # an empty database file, as a job creates it first
+    st = job_status(tmp_path / "out")
+    assert (st.pending, st.done, st.failed) == (0, 0, 0) and st.state == "finished"

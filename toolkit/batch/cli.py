@@ -83,7 +83,10 @@ def batch() -> None:
 @click.option("--beam-size", type=click.IntRange(1), default=None, help="Beam size [engine default].")
 @click.option("--compute-type", default=None, help="CTranslate2 compute type [engine default: int8].")
 @click.option(
-    "--threads", type=click.IntRange(0), default=None, help="Threads per translation (0: all cores)."
+    "--threads",
+    type=click.IntRange(0),
+    default=None,
+    help="Cores to use, one CTranslate2 worker each (0: all).",
 )
 @click.option(
     "--ray",
@@ -145,7 +148,7 @@ def run(
     if compute_type is not None:
         options.compute_type = compute_type
     if threads is not None:
-        options.intra_threads = threads
+        options.inter_threads = threads
     cfg = JobConfig(
         input=open_input(input_path, input_type, id_field, text_field),
         outdir=outdir,

@@ -88,7 +88,9 @@ class RayBackend:
         n = cfg.ray_actors or max(1, cpus // 2)
         per_actor = max(1, min(cpus // n, 8)) if cpus >= n else 1
         options = asdict(translator.options)
-        options["intra_threads"] = options["intra_threads"] or per_actor
+        # each actor runs a worker per CPU it holds; min_batches stays the driver's, so batches (and int8
+        # outputs) are the same as in a local run
+        options["inter_threads"] = per_actor
         model = translator.model
         self._files = files = ray.put(_pack(model.path))
         # no restarts: a dead actor fails its chunk's documents with a reason (rerun with --retry-failed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -68,14 +69,20 @@ def job_status(outdir: str | Path, max_failures: int | None = 50) -> JobStatus:
     if not path.is_file():
         raise BitextError(f"{outdir}: no batch job here (no {STATE_DIR}/{LEDGER_FILE})")
     pid = holder(outdir / STATE_DIR / LOCK_FILE)
-    ledger = Ledger(path, readonly=True)
     try:
-        counts = ledger.counts()
-        run = ledger.last_run()
-        settings = ledger.settings()
-        failures = list(ledger.failures(max_failures))
-    finally:
-        ledger.close()
+        ledger = Ledger(path, readonly=True)
+        try:
+            counts = ledger.counts()
+            run = ledger.last_run()
+            settings = ledger.settings()
+            failures = list(ledger.failures(max_failures))
+        finally:
+            ledger.close()
+    except sqlite3.OperationalError as exc:
+        if "no such table" not in str(exc):
+            raise BitextError(f"{path}: cannot read the job ledger ({exc}); try again") from None
+        # a job that has just started and not yet created its tables: nothing recorded so far
+        counts, run, settings, failures = {"pending": 0, "done": 0, "failed": 0}, None, {}, []
     dps = sps = eta = None
     hits = 0
     if run is not None:
