@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from align.band import Band
 from align.beads import Bead
 from align.model import CALIBRATION, NULL_CONFIDENCE, PRIOR_BIAS, SCRIPT_NULL, ScoreModel
+from align.posterior import bead_posteriors
 from align.scoring import LengthModel, Level, bead_features
-from align.search import SearchOptions, path_beads, search
+from align.search import SearchOptions, path_beads, score_cells, search
 from align.signals import Evidence, Signals, build_channels, empty_channel, lengths
 from align.text import prior_ratio, script_of
 from toolkit.errors import BitextError
@@ -24,6 +26,7 @@ class AlignOptions:
     search: SearchOptions = field(default_factory=SearchOptions)
     null_score: float = -3.0
     max_sentence_chars: int = 5000  # longer sentences are scored on their first this-many characters
+    confidence_temperature: float = 0.7  # posterior sharpness, chosen on dev (Text+Berg, FLORES) by log-loss
 
 
 def align(
@@ -67,11 +70,13 @@ def align(
     nodes, model, length = search(level, model, length, options.search)
     if not options.signals.length:
         length = LengthModel(length.ratio, 1e9)
-    return _beads(level, nodes, model, length)
+    return _beads(level, nodes, model, length, options)
 
 
-def _beads(level: Level, nodes: np.ndarray, model: ScoreModel, length: LengthModel) -> list[Bead]:
-    """Beads of a path with their confidences."""
+def _beads(
+    level: Level, nodes: np.ndarray, model: ScoreModel, length: LengthModel, options: AlignOptions
+) -> list[Bead]:
+    """Beads of a path; each one's confidence is its posterior probability given both documents."""
     beads = path_beads(nodes)
     both = (beads[:, 2] > 0) & (beads[:, 3] > 0)
     conf = np.full(len(beads), NULL_CONFIDENCE)
@@ -82,6 +87,14 @@ def _beads(level: Level, nodes: np.ndarray, model: ScoreModel, length: LengthMod
         z = model.logit(x) + np.array([model.type_logprior[(int(a), int(b))] for a, b in beads[both, 2:]])
         z -= model.bias - PRIOR_BIAS  # calibrated without the per-channel bias (a search-time cost)
         conf[both] = 1.0 / (1.0 + np.exp(-np.clip(CALIBRATION[0] * z + CALIBRATION[1], -30, 30)))
+    if (level.n + 1) * (level.m + 1) <= options.search.full_cells:
+        band = Band.full(level.n, level.m)
+    else:
+        band = Band.around_path(level.n, level.m, nodes, 1.0, 1.0, options.search.width)
+    scores = score_cells(level, band, model, length)
+    post = bead_posteriors(band, scores, model.null_score, beads, options.confidence_temperature)
+    if post is not None:  # without numba: the calibrated bead scores above
+        conf = post
     out = []
     for k, (i0, j0, a, b) in enumerate(beads.tolist()):
         f = dict(zip(model.names, feats[k].round(4).tolist()))

@@ -133,7 +133,8 @@ CHILD = (  # VmHWM: this process's own peak RSS (ru_maxrss would carry the paren
 
 
 def bitext(*args: str) -> dict:
-    """Run one bitext command in a fresh process; wall seconds, peak RSS (MB), stderr."""
+    """Run one bitext command in a fresh process; wall and CPU seconds, peak RSS (MB), stderr."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     r = subprocess.run(
         [sys.executable, "-c", CHILD, "--models-dir", str(STORE), *args],
@@ -142,13 +143,15 @@ def bitext(*args: str) -> dict:
         cwd=ROOT,
     )
     wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     rss = None
     for line in r.stderr.splitlines():
         if line.startswith("BENCH "):
             rss = json.loads(line[6:])["rss_mb"]
     if r.returncode not in (0, 1):
         raise SystemExit(f"bitext {' '.join(args)} failed:\n{r.stderr[-3000:]}")
-    return {"wall": wall, "rss_mb": rss, "stderr": r.stderr}
+    return {"wall": wall, "cpu": cpu, "rss_mb": rss, "stderr": r.stderr}
 
 
 def job(src: Path, out: Path, beam: int, *extra: str) -> dict:
@@ -212,8 +215,8 @@ def main() -> None:
     rows.append(
         (
             "1. with TM vs --no-memory",
-            f"{tm['wall']:.1f} s vs {notm['wall']:.1f} s",
-            f"{tm['wall'] / notm['wall']:.2f}×",
+            f"{tm['wall']:.1f} s vs {notm['wall']:.1f} s (CPU {tm['cpu']:.0f} s vs {notm['cpu']:.0f} s)",
+            f"{tm['wall'] / notm['wall']:.2f}× (CPU {tm['cpu'] / notm['cpu']:.2f}×)",
             f"{tm['summary'].split('; ')[1]}; outputs identical: {same}",
         )
     )
