@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -31,7 +32,7 @@ from align.goldsets import (
 )  # noqa: E402
 from eval.alignment import score_alignment  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("BITEXT_SHARED", ROOT.parent / "shared"))
 DICT = Path("/usr/share/dictd/freedict-ara-eng.index")
 TRANSLIT = SHARED / "models" / "aren-transliteration-i8"
 
