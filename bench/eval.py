@@ -29,17 +29,10 @@ sys.path.insert(0, str(ROOT))
 from eval.sacrebleu_table import parse_paired_table  # noqa: E402
 
 DATA = Path(os.environ.get("BITEXT_SHARED", ROOT.parent / "shared")) / "data/wmt/2022/de-en"
-SYSTEMS = [
-    "JDExploreAcademy",
-    "LT22",
-    "Lan-Bridge",
-    "Online-A",
-    "Online-B",
-    "Online-G",
-    "Online-W",
-    "Online-Y",
-    "PROMT",
-]
+SYSTEMS = sorted(  # every WMT22 de-en system output in ../shared (9)
+    p.name.removeprefix("generaltest2022.de-en.hyp.").removesuffix(".en")
+    for p in (DATA / "system-outputs").glob("generaltest2022.de-en.hyp.*.en")
+)
 
 
 def hyp(s: str) -> str:
