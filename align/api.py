@@ -10,7 +10,7 @@ import numpy as np
 from align.band import Band
 from align.beads import Bead
 from align.model import CALIBRATION, NULL_CONFIDENCE, PRIOR_BIAS, SCRIPT_NULL, ScoreModel
-from align.posterior import bead_posteriors
+from align.posterior import POSTERIORS, bead_posteriors
 from align.scoring import LengthModel, Level, bead_features
 from align.search import SearchOptions, path_beads, score_cells, search
 from align.signals import Evidence, Signals, build_channels, empty_channel, lengths
@@ -79,22 +79,23 @@ def _beads(
     """Beads of a path; each one's confidence is its posterior probability given both documents."""
     beads = path_beads(nodes)
     both = (beads[:, 2] > 0) & (beads[:, 3] > 0)
-    conf = np.full(len(beads), NULL_CONFIDENCE)
     feats = np.zeros((len(beads), len(model.names)))
     if both.any():
-        x = bead_features(level, beads[both], length)
-        feats[both] = x
-        z = model.logit(x) + np.array([model.type_logprior[(int(a), int(b))] for a, b in beads[both, 2:]])
-        z -= model.bias - PRIOR_BIAS  # calibrated without the per-channel bias (a search-time cost)
-        conf[both] = 1.0 / (1.0 + np.exp(-np.clip(CALIBRATION[0] * z + CALIBRATION[1], -30, 30)))
-    if (level.n + 1) * (level.m + 1) <= options.search.full_cells:
-        band = Band.full(level.n, level.m)
-    else:
-        band = Band.around_path(level.n, level.m, nodes, 1.0, 1.0, options.search.width)
-    scores = score_cells(level, band, model, length)
-    post = bead_posteriors(band, scores, model.null_score, beads, options.confidence_temperature)
-    if post is not None:  # without numba: the calibrated bead scores above
-        conf = post
+        feats[both] = bead_features(level, beads[both], length)
+    if POSTERIORS:
+        if (level.n + 1) * (level.m + 1) <= options.search.full_cells:
+            band = Band.full(level.n, level.m)
+        else:
+            band = Band.around_path(level.n, level.m, nodes, 1.0, 1.0, options.search.width)
+        scores = score_cells(level, band, model, length)
+        conf = bead_posteriors(band, scores, model.null_score, beads, options.confidence_temperature)
+    else:  # without numba: a calibrated logistic of each bead's own score
+        conf = np.full(len(beads), NULL_CONFIDENCE)
+        if both.any():
+            z = model.logit(feats[both])
+            z += np.array([model.type_logprior[(int(a), int(b))] for a, b in beads[both, 2:]])
+            z -= model.bias - PRIOR_BIAS  # calibrated without the per-channel bias (a search-time cost)
+            conf[both] = 1.0 / (1.0 + np.exp(-np.clip(CALIBRATION[0] * z + CALIBRATION[1], -30, 30)))
     out = []
     for k, (i0, j0, a, b) in enumerate(beads.tolist()):
         f = dict(zip(model.names, feats[k].round(4).tolist()))

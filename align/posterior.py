@@ -8,6 +8,8 @@ from align.band import Band
 from align.beads import BEAD_TYPES
 from align.dp import NEG, njit
 
+POSTERIORS = njit is not None  # the forward-backward loops need numba to run in reasonable time
+
 
 def bead_posteriors(
     band: Band,
@@ -15,11 +17,9 @@ def bead_posteriors(
     insertion: float,
     beads: np.ndarray,
     temperature: float = 1.0,
-) -> np.ndarray | None:
+) -> np.ndarray:
     """P(bead | both documents) for each bead (rows i0, j0, a, b) of a path inside `band`, summing over every
-    monotone alignment in the band with weights exp(score / temperature); None without numba."""
-    if _forward is None:
-        return None
+    monotone alignment in the band with weights exp(score / temperature) (needs numba: see POSTERIORS)."""
     shapes = [(a, b) for a, b in BEAD_TYPES if a > 0 and (a, b) in scores]
     table = np.stack([scores[s].astype(np.float64) for s in shapes]) / temperature
     table = np.where(table <= NEG / 2, NEG, table)
