@@ -93,6 +93,32 @@ def run_raw(ct2, sp_src, sp_tgt, sentences, min_batches):
     return sp_tgt.decode([r.hypotheses[0] for r in res])
 
 
+def run_raw_single(build, sp_src, sp_tgt, sentences) -> tuple[list[str], float]:
+    """The same raw script sending one sentence per translate_batch call (as Argos does), on its own model
+    load with one worker using both cores: the most any tool that translates one sentence at a time can get."""
+    import ctranslate2
+
+    ct2 = ctranslate2.Translator(
+        str(build.ct2_dir),
+        device="cpu",
+        compute_type="int8",
+        inter_threads=1,
+        intra_threads=os.cpu_count() or 1,
+    )
+    t0 = time.perf_counter()
+    out = []
+    for s in sentences:
+        res = ct2.translate_batch(
+            [sp_src.encode(s, out_type=str)],
+            beam_size=OPTS["beam_size"],
+            length_penalty=OPTS["length_penalty"],
+            max_decoding_length=OPTS["max_decoding_length"],
+            max_input_length=0,
+        )
+        out.append(sp_tgt.decode(res[0].hypotheses[0]))
+    return out, time.perf_counter() - t0
+
+
 def run_argos(build, sentences, home: Path, *, tuned: bool):
     """Argos Translate's own translation path, one sentence per call (its sentencizer replaced by 'one sentence').
 
@@ -184,6 +210,16 @@ def main() -> None:
 
     if args.argos_sentences:
         sub = sentences[: args.argos_sentences]
+        single_out, single_s = run_raw_single(build, sp_src, sp_tgt, sub)
+        t0 = time.perf_counter()
+        batched_sub = run_raw(ct2, sp_src, sp_tgt, sub, translator.options.min_batches)
+        batched_s = time.perf_counter() - t0
+        print(
+            f"\nraw CTranslate2 on the first {len(sub)} segments: one sentence per call {len(sub) / single_s:.2f} "
+            f"segments/s, all in one call {len(sub) / batched_s:.2f} segments/s → batching gain "
+            f"{single_s / batched_s:.1f}× (full-run rate {(len(sentences) / best['raw']) / (len(sub) / single_s):.1f}×; "
+            f"same outputs on {sum(a == b for a, b in zip(single_out, batched_sub))}/{len(sub)})"
+        )
         for tuned in (True, False):
             argos_out, argos_s = run_argos(build, sub, tmp / "argos", tuned=tuned)
             t0 = time.perf_counter()
