@@ -45,6 +45,12 @@ from toolkit.errors import BitextError
     "default: an installed 'char' model for ar->en, if any.",
 )
 @click.option(
+    "--lexicon/--no-lexicon",
+    default=None,
+    help="Learn word associations from a first pass and realign with them [default: when no MT is used "
+    "and no side is Chinese/Japanese].",
+)
+@click.option(
     "-f",
     "--format",
     "fmt",
@@ -75,6 +81,7 @@ def align(
     dict_path,
     no_dict,
     translit_spec,
+    lexicon,
     fmt,
     sort,
     output,
@@ -107,7 +114,9 @@ def align(
         src_para_starts=s_side.paragraph_starts,
         tgt_para_starts=t_side.paragraph_starts,
     )
-    beads = align_sentences(s_side.sentences, t_side.sentences, evidence=ev, options=AlignOptions())
+    beads = align_sentences(
+        s_side.sentences, t_side.sentences, evidence=ev, options=AlignOptions(lexicon=lexicon)
+    )
     if sort == "confidence":
         beads = sorted(beads, key=lambda b: (b.score, b.src_ids or [-1], b.tgt_ids or [-1]))
     write_output(output, render(beads, s_side.sentences, t_side.sentences, fmt, src_lang, tgt_lang))

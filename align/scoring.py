@@ -51,6 +51,16 @@ class LengthModel:
 
 
 @dataclass
+class MemberPenalty:
+    """In a bead with 3+ sentences, each member whose cosine against the bead's other side exceeds no
+    channel's threshold costs `cost` (about what leaving it out costs)."""
+
+    channels: tuple[int, ...]
+    threshold: tuple[float, ...]  # per channel: a member has evidence when some channel's cosine exceeds it
+    cost: float
+
+
+@dataclass
 class Level:
     """What the DP needs at one resolution: channels and the lengths of both sides' units."""
 
@@ -58,6 +68,7 @@ class Level:
     src_len: np.ndarray
     tgt_len: np.ndarray
     _norms: list | None = None
+    members: MemberPenalty | None = None  # cost of bead members with no evidence (full resolution only)
 
     def span_norms(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """Squared norms of every source/target span of 1..4 units, per channel (computed once)."""
@@ -152,11 +163,15 @@ class PairDots:
         return tot
 
 
-def band_features(level: Level, band: Band, length: LengthModel) -> tuple[dict, np.ndarray]:
-    """Per bead type: features (cells x [cos per channel..., length]) and validity of every band cell."""
+def band_features(
+    level: Level, band: Band, length: LengthModel, dots: list[PairDots] | None = None
+) -> tuple[dict, np.ndarray]:
+    """Per bead type: features (cells x [cos per channel..., length]) and validity of every band cell
+    (`dots`: the channels' PairDots over this band, when already built)."""
     rows, cols = band.cells()
     src_lens, tgt_lens = _span_lengths(level.src_len), _span_lengths(level.tgt_len)
-    dots = [PairDots(ch, band) for ch in level.channels]
+    if dots is None:
+        dots = [PairDots(ch, band) for ch in level.channels]
     snorm = [s for s, _ in level.span_norms()]
     tnorm = [t for _, t in level.span_norms()]
     feats: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
@@ -172,6 +187,34 @@ def band_features(level: Level, band: Band, length: LengthModel) -> tuple[dict, 
         x[:, -1] = length.logprob(src_lens[a, ir], tgt_lens[b, jc])
         feats[(a, b)] = (x, ok)
     return feats, rows
+
+
+def member_penalty(
+    level: Level, dots: list[PairDots], rows: np.ndarray, cols: np.ndarray, ok: np.ndarray, a: int, b: int
+) -> np.ndarray:
+    """Summed cost of the members of (a, b) beads ending at band cells (rows, cols) that share nothing with
+    the bead's other side (`level.members`); zeros when there is no member test or the shape is 1-1."""
+    mp = level.members
+    pen = np.zeros(len(rows), np.float32)
+    if mp is None or not mp.channels or a == 0 or b == 0 or (a == 1 and b == 1):
+        return pen
+    ir, jc = np.where(ok, rows, 0), np.where(ok, cols, 0)
+    norms = level.span_norms()
+    for k in range(a if a > 1 else 0):  # source member i - a + k against the target span [j - b, j)
+        seen = np.zeros(len(rows), bool)
+        ik = np.maximum(ir - a + k + 1, 0)
+        for c, thr in zip(mp.channels, mp.threshold):
+            sn, tn = norms[c]
+            seen |= dots[c].block(ik, jc, 1, b) > thr * np.sqrt(sn[1, ik] * tn[b, jc] + EPS)
+        pen[~seen] += mp.cost
+    for k in range(b if b > 1 else 0):  # target member j - b + k against the source span [i - a, i)
+        seen = np.zeros(len(rows), bool)
+        jk = np.maximum(jc - b + k + 1, 0)
+        for c, thr in zip(mp.channels, mp.threshold):
+            sn, tn = norms[c]
+            seen |= dots[c].block(ir, jk, a, 1) > thr * np.sqrt(sn[a, ir] * tn[1, jk] + EPS)
+        pen[~seen] += mp.cost
+    return pen
 
 
 def bead_features(level: Level, beads: np.ndarray, length: LengthModel) -> np.ndarray:

@@ -10,7 +10,7 @@ from align.band import Band
 from align.beads import BEAD_TYPES
 from align.dp import NEG, best_path
 from align.model import ScoreModel
-from align.scoring import LengthModel, Level, band_features, bead_features
+from align.scoring import LengthModel, Level, PairDots, band_features, bead_features, member_penalty
 
 
 @dataclass
@@ -28,13 +28,18 @@ class SearchOptions:
 
 def score_cells(level: Level, band: Band, model: ScoreModel, length: LengthModel) -> dict:
     """Bead scores of every band cell, per bead shape."""
-    feats, _ = band_features(level, band, length)
+    dots = [PairDots(ch, band) for ch in level.channels]
+    feats, rows = band_features(level, band, length, dots)
+    cols = band.cells()[1] if level.members is not None else None
     out = {}
     for (a, b), (x, ok) in feats.items():
         if a == 0 or b == 0:
             out[(a, b)] = np.where(ok, model.null_score, NEG)
         else:
-            out[(a, b)] = np.where(ok, model.logit(x) + model.type_logprior[(a, b)], NEG)
+            score = model.logit(x) + model.type_logprior[(a, b)]
+            if level.members is not None:
+                score += member_penalty(level, dots, rows, cols, ok, a, b)
+            out[(a, b)] = np.where(ok, score, NEG)
     return out
 
 

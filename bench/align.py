@@ -51,8 +51,10 @@ PUBLISHED = {
 }
 
 
-def run_docs(docs, signals: Signals, use_mt: str = "", dictionary=None, transliterator=None, merge=None):
-    """Score one configuration over documents; returns (score, seconds)."""
+def run_docs(
+    docs, signals: Signals, use_mt: str = "", dictionary=None, transliterator=None, merge=None, **options
+):
+    """Score one configuration (signals, evidence, AlignOptions fields) over documents; (score, seconds)."""
     t0 = time.time()
     results = []
     for d in docs:
@@ -64,7 +66,10 @@ def run_docs(docs, signals: Signals, use_mt: str = "", dictionary=None, translit
             src_mt=d.src_mt if "src" in use_mt else None,
             tgt_mt=d.tgt_mt if "tgt" in use_mt else None,
         )
-        beads = [b.as_pair() for b in align(d.src, d.tgt, evidence=ev, options=AlignOptions(signals=signals))]
+        beads = [
+            b.as_pair()
+            for b in align(d.src, d.tgt, evidence=ev, options=AlignOptions(signals=signals, **options))
+        ]
         results.append(merge(beads) if merge else beads)
     return score_alignment(results, [d.gold for d in docs]), time.time() - t0
 
@@ -95,20 +100,28 @@ def accuracy(quick: bool) -> list[str]:
     length_only = Signals(anchors=False, chars=False, mt=False, dictionary=False, translit=False)
     no_chars = Signals(chars=False)
     tb = text_berg(SHARED, "test")
-    for label, sig, mt in [
-        ("length only (Gale-Church)", length_only, ""),
-        ("length + anchors", Signals(chars=False, mt=False), ""),
-        ("length + anchors + chars (no MT)", full, ""),
-        ("+ MT of source (Google, mt/)", full, "src"),
-        ("+ MT of both sides", full, "src tgt"),
-        ("MT of source, no chars", no_chars, "src"),
+    no_lex, no_member = {"lexicon": False}, {"member_penalty": False}
+    for label, sig, mt, opts in [
+        ("length only (Gale-Church)", length_only, "", {}),
+        ("length + anchors", Signals(chars=False, mt=False), "", {}),
+        ("length + anchors + chars, no learned lexicon", full, "", no_lex),
+        ("length + anchors + chars + learned lexicon (no MT: the default)", full, "", {}),
+        ("+ MT of source (Google, mt/)", full, "src", {}),
+        ("+ MT of both sides", full, "src tgt", {}),
+        ("+ MT of source, no member penalty", full, "src", no_member),
+        ("+ MT of both sides, no member penalty", full, "src tgt", no_member),
+        ("MT of source, no chars", no_chars, "src", {}),
     ]:
-        add("Text+Berg de-fr test", label, *run_docs(tb, sig, mt))
+        add("Text+Berg de-fr test", label, *run_docs(tb, sig, mt, **opts))
     for sysname, s, lx in PUBLISHED["Text+Berg de-fr test"]:
         rows.append(f"| Text+Berg de-fr test | published: {sysname} | {s} | {lx} | |")
-    add("Text+Berg de-fr dev", "no MT", *run_docs(text_berg(SHARED, "dev"), full, ""))
-    add("Text+Berg de-fr dev", "+ MT of source", *run_docs(text_berg(SHARED, "dev"), full, "src"))
-    add("ParIce en-is", "no MT", *run_docs(parice(SHARED), full, ""))
+    dev = text_berg(SHARED, "dev")
+    add("Text+Berg de-fr dev", "no MT, no learned lexicon", *run_docs(dev, full, "", **no_lex))
+    add("Text+Berg de-fr dev", "no MT (learned lexicon)", *run_docs(dev, full, ""))
+    add("Text+Berg de-fr dev", "+ MT of source", *run_docs(dev, full, "src"))
+    add("Text+Berg de-fr dev", "+ MT of both sides", *run_docs(dev, full, "src tgt"))
+    add("ParIce en-is", "no MT, no learned lexicon", *run_docs(parice(SHARED), full, "", **no_lex))
+    add("ParIce en-is", "no MT (learned lexicon)", *run_docs(parice(SHARED), full, ""))
     for split in ("dev", "devtest", "ntrex"):
         docs = arabic_sets(SHARED, split, with_mt=True)
         name = {"dev": "FLORES dev ar-en (perturbed)", "devtest": "FLORES devtest ar-en (perturbed)"}.get(
