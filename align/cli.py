@@ -46,9 +46,9 @@ from toolkit.errors import BitextError
 )
 @click.option(
     "--lexicon/--no-lexicon",
-    default=None,
-    help="Learn word associations from a first pass and realign with them [default: when no MT is used "
-    "and no side is Chinese/Japanese].",
+    default=False,
+    help="Learn word associations from a first pass and realign with them (helps long European-language "
+    "documents without MT; costs a second pass) [default: off].",
 )
 @click.option(
     "-f",
