@@ -308,7 +308,9 @@ def test_new_user_flow_align_then_review_a_dozen_fixes(browser, serve, tmp_path)
     wait(browser, lambda: browser.switch_to.active_element.tag_name == "textarea", "no editor")
     press(browser, " [fixed]", Keys.ENTER)
     wait(browser, lambda: store.get(ids[3]).target.endswith(" [fixed]"), "edit not saved")
-    press(browser, "a", "j", "e", " [fixed too]")  # 5: approve; 6: skip one; 7: edit and approve
+    press(browser, "a", "j", "e")  # 5: approve; 6: skip one; 7: edit and approve
+    wait(browser, lambda: browser.switch_to.active_element.tag_name == "textarea", "no editor")
+    press(browser, " [fixed too]")
     press_with(browser, Keys.CONTROL, Keys.ENTER)
     wait(
         browser,
