@@ -80,16 +80,8 @@ def align(
     if ev.tgt_mt is not None:
         ev.tgt_mt = [t[:cap] for t in ev.tgt_mt]
     channels = build_channels(src_c, tgt_c, ev, options.signals) or [empty_channel(len(src), len(tgt))]
-    level = Level(channels, lengths(src), lengths(tgt))
-    length = LengthModel.for_documents(level.src_len.sum(), level.tgt_len.sum(), prior_ratio(src, tgt))
-    if not options.signals.length:
-        length = LengthModel(length.ratio, 1e9)
     null_score = options.null_score + SCRIPT_NULL.get((script_of(src), script_of(tgt)), 0.0)
-    model = ScoreModel.prior([ch.name for ch in channels], null_score)
-    members = _member_penalty(level, channels, options) if options.member_penalty else None
-    if members is not None:
-        level = Level(channels, level.src_len, level.tgt_len, members=members)
-    nodes, model, length = search(level, model, length, options.search)
+    level, nodes, model, length = _search_pass(channels, src, tgt, null_score, options)
     use_lexicon = options.lexicon
     if use_lexicon is None:
         use_lexicon = (
@@ -100,19 +92,34 @@ def align(
         )
     extra = _lexicon_channel(src_c, tgt_c, level, nodes, model, length, options) if use_lexicon else None
     if extra is not None:
-        channels = channels + [extra]
-        level = Level(channels, level.src_len, level.tgt_len)
-        length = LengthModel.for_documents(level.src_len.sum(), level.tgt_len.sum(), prior_ratio(src, tgt))
-        if not options.signals.length:
-            length = LengthModel(length.ratio, 1e9)
-        model = ScoreModel.prior([ch.name for ch in channels], null_score)
-        model.weights[model.names.index(extra.name)] = options.lexicon_weight
-        if options.member_penalty:
-            level.members = _member_penalty(level, channels, options)
-        nodes, model, length = search(level, model, length, options.search)
+        weights = {extra.name: options.lexicon_weight}
+        level, nodes, model, length = _search_pass(channels + [extra], src, tgt, null_score, options, weights)
+    return _beads(level, nodes, model, length, options)
+
+
+def _search_pass(
+    channels: list,
+    src: list[str],
+    tgt: list[str],
+    null_score: float,
+    options: AlignOptions,
+    weights: dict[str, float] | None = None,
+) -> tuple[Level, np.ndarray, ScoreModel, LengthModel]:
+    """One alignment pass over these channels: the member test, the length model, the prior score model (with
+    `weights` overriding channel weights) and the banded search; the length model comes back as scored."""
+    level = Level(channels, lengths(src), lengths(tgt))
+    if options.member_penalty:
+        level.members = _member_penalty(level, channels, options)
+    length = LengthModel.for_documents(level.src_len.sum(), level.tgt_len.sum(), prior_ratio(src, tgt))
     if not options.signals.length:
         length = LengthModel(length.ratio, 1e9)
-    return _beads(level, nodes, model, length, options)
+    model = ScoreModel.prior([ch.name for ch in channels], null_score)
+    for name, weight in (weights or {}).items():
+        model.weights[model.names.index(name)] = weight
+    nodes, model, length = search(level, model, length, options.search)
+    if not options.signals.length:
+        length = LengthModel(length.ratio, 1e9)
+    return level, nodes, model, length
 
 
 def _path_posteriors(
