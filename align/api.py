@@ -12,7 +12,7 @@ from align.beads import Bead
 from align.lexicon import LexiconOptions, doc_words, learn, lexicon_channel
 from align.model import CALIBRATION, NULL_CONFIDENCE, PRIOR_BIAS, SCRIPT_NULL, ScoreModel
 from align.posterior import POSTERIORS, bead_posteriors
-from align.scoring import LengthModel, Level, MemberPenalty, bead_features
+from align.scoring import LengthModel, Level, MemberPenalty, bead_features, pair_cosines
 from align.search import SearchOptions, path_beads, score_cells, search
 from align.signals import Evidence, Signals, build_channels, empty_channel, lengths
 from align.text import prior_ratio, script_of
@@ -154,18 +154,9 @@ def _member_penalty(level: Level, channels: list, options: AlignOptions) -> Memb
     i, j = i[(j >= 0) & (j < m)], j[(j >= 0) & (j < m)]
     if len(i) < 10:
         return None
-    cos = np.stack([_pair_cosines(channels[c], i, j) for c in idx], axis=1)
+    cos = np.stack([pair_cosines(channels[c], i, j) for c in idx], axis=1)
     thresholds = tuple(float(t) for t in np.quantile(cos, options.member_quantile, axis=0))
     return MemberPenalty(idx, thresholds, options.member_cost)
-
-
-def _pair_cosines(channel, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Cosine of source sentence i[k] and target sentence j[k] on one channel."""
-    a, b = channel.src[i], channel.tgt[j]
-    dot = np.asarray(a.multiply(b).sum(axis=1)).ravel()
-    na = np.asarray(a.multiply(a).sum(axis=1)).ravel()
-    nb = np.asarray(b.multiply(b).sum(axis=1)).ravel()
-    return dot / np.sqrt(na * nb + 1e-9)
 
 
 def _lexicon_channel(

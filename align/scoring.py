@@ -200,20 +200,19 @@ def member_penalty(
         return pen
     ir, jc = np.where(ok, rows, 0), np.where(ok, cols, 0)
     norms = level.span_norms()
+
+    def seen(i: np.ndarray, j: np.ndarray, sa: int, sb: int) -> np.ndarray:
+        """Whether the (sa x sb) block at (i, j) beats some channel's threshold."""
+        out = np.zeros(len(rows), bool)
+        for c, thr in zip(mp.channels, mp.threshold):
+            sn, tn = norms[c]
+            out |= dots[c].block(i, j, sa, sb) > thr * np.sqrt(sn[sa, i] * tn[sb, j] + EPS)
+        return out
+
     for k in range(a if a > 1 else 0):  # source member i - a + k against the target span [j - b, j)
-        seen = np.zeros(len(rows), bool)
-        ik = np.maximum(ir - a + k + 1, 0)
-        for c, thr in zip(mp.channels, mp.threshold):
-            sn, tn = norms[c]
-            seen |= dots[c].block(ik, jc, 1, b) > thr * np.sqrt(sn[1, ik] * tn[b, jc] + EPS)
-        pen[~seen] += mp.cost
+        pen[~seen(np.maximum(ir - a + k + 1, 0), jc, 1, b)] += mp.cost
     for k in range(b if b > 1 else 0):  # target member j - b + k against the source span [i - a, i)
-        seen = np.zeros(len(rows), bool)
-        jk = np.maximum(jc - b + k + 1, 0)
-        for c, thr in zip(mp.channels, mp.threshold):
-            sn, tn = norms[c]
-            seen |= dots[c].block(ir, jk, a, 1) > thr * np.sqrt(sn[a, ir] * tn[1, jk] + EPS)
-        pen[~seen] += mp.cost
+        pen[~seen(ir, np.maximum(jc - b + k + 1, 0), a, 1)] += mp.cost
     return pen
 
 
@@ -231,6 +230,12 @@ def bead_features(level: Level, beads: np.ndarray, length: LengthModel) -> np.nd
     lt = agg_t @ level.tgt_len.astype(float)
     x[:, -1] = length.logprob(ls, lt)
     return x
+
+
+def pair_cosines(channel: Channel, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Cosine of source sentence i[k] and target sentence j[k] on one channel."""
+    a, b = channel.src[i], channel.tgt[j]
+    return _rowdot(a, b) / np.sqrt(_rowdot(a, a) * _rowdot(b, b) + EPS)
 
 
 def _rowdot(x: sp.csr_matrix, y: sp.csr_matrix) -> np.ndarray:
