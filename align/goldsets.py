@@ -138,15 +138,24 @@ def flores_mt(shared: Path, system: str = "opusTCv20210807+bt_transformer-big_20
 
 
 def perturb(
-    name: str, src: list[str], tgt: list[str], seed: int, src_mt: list[str] | None = None, rate: float = 0.1
+    name: str,
+    src: list[str],
+    tgt: list[str],
+    seed: int,
+    src_mt: list[str] | None = None,
+    rate: float = 0.1,
+    long: float = 0.0,
 ) -> GoldDoc:
     """A parallel document made harder, with exact gold: merged neighbours on either side, a target
-    sentence split at a comma, sentences dropped on either side. Same seed, same document."""
+    sentence split at a comma, sentences dropped on either side; with `long` > 0, that share of source
+    segments is first made 2-4 sentences long (1-2 .. 1-4 beads). Same seed, same document."""
     rng = random.Random(f"{seed}:{name}")
     units: list[tuple[list[str], list[str], list[str]]] = []  # (src sentences, tgt sentences, src mt)
     k = 0
     while k < len(src):
         r = rng.random()
+        if long and rng.random() < long and k + 1 < len(src):
+            r = 0.0
         if r < rate and k + 1 < len(src):  # one source segment <-> 2-3 target sentences (long Arabic segment)
             n = min(len(src) - k, rng.choice((2, 2, 3, 4)))
             units.append(([" ".join(src[k : k + n])], tgt[k : k + n], [" ".join((src_mt or src)[k : k + n])]))
@@ -180,14 +189,17 @@ def perturb(
     return GoldDoc(name, out_s, out_t, gold, out_mt if src_mt is not None else None)
 
 
-def arabic_sets(shared: Path, split: str, seed: int = 1, with_mt: bool = False) -> list[GoldDoc]:
-    """Perturbed Arabic->English documents: FLORES `split` ('dev' or 'devtest') or NTREX ('ntrex')."""
+def arabic_sets(
+    shared: Path, split: str, seed: int = 1, with_mt: bool = False, long: float = 0.0
+) -> list[GoldDoc]:
+    """Perturbed Arabic->English documents: FLORES `split` ('dev' or 'devtest') or NTREX ('ntrex'); `long`
+    as in perturb()."""
     docs = []
     if split == "ntrex":
         for name, ar, en, _ in ntrex_docs(shared):
-            docs.append(perturb(name, ar, en, seed))
+            docs.append(perturb(name, ar, en, seed, long=long))
         return docs
     mt = flores_mt(shared) if with_mt and split == "devtest" else None
     for name, ar, en, lines in flores_docs(shared, split):
-        docs.append(perturb(name, ar, en, seed, [mt[i] for i in lines] if mt else None))
+        docs.append(perturb(name, ar, en, seed, [mt[i] for i in lines] if mt else None, long=long))
     return docs

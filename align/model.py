@@ -97,14 +97,15 @@ class ScoreModel:
         return replace(self, weights=w[:-1], bias=float(w[-1]), type_logprior=dict(self.type_logprior))
 
     def with_type_counts(self, counts: dict[tuple[int, int], int], strength: float = 20.0) -> ScoreModel:
-        """Bead-shape priors updated with the shapes seen on a path (Dirichlet smoothing)."""
+        """Bead-shape priors raised for the shapes seen often on a path (Dirichlet smoothing); a prior never
+        falls below TYPE_LOGPRIOR, so shapes a first path misses are not made rarer still."""
         base = {t: np.exp(v) for t, v in TYPE_LOGPRIOR.items() if t[0] and t[1]}
         z = sum(base.values())
         total = sum(counts.get(t, 0) for t in base)
         probs = {t: (counts.get(t, 0) + strength * base[t] / z) / (total + strength) for t in base}
         one = probs[(1, 1)]
         lp = dict(self.type_logprior)
-        lp.update({t: float(np.log(p / one)) for t, p in probs.items()})
+        lp.update({t: max(float(np.log(p / one)), TYPE_LOGPRIOR[t]) for t, p in probs.items()})
         return replace(self, type_logprior=lp)
 
 

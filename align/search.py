@@ -20,10 +20,13 @@ class SearchOptions:
     full_cells: int = 500_000  # below this many grid cells, the coarsest level searches every cell
     width: int = 8  # band half-width around the path projected from the coarser level
     refine_width: int = 6  # band half-width of the final re-alignment with the re-fitted model
-    self_train: bool = False  # measured on dev: re-fitting on the document's own path does not help
-    fit_length: bool = True  # re-estimate the length ratio/variance on the path
-    fit_types: bool = True  # re-estimate bead-shape priors on the path
-    fit_weights: bool = True  # re-fit feature weights on the path (shrunk towards the dev prior)
+    #: Re-estimate what the fit_* options name on the document's own path, then search once more.
+    self_train: bool = True
+    #: Raise the prior of bead shapes the document uses often (a document whose source segments are long has
+    #: many 1-3 and 1-4 beads); a prior never drops below Gale & Church's.
+    fit_types: bool = True
+    fit_length: bool = False  # re-estimate the length ratio/variance (measured on dev: it does not help)
+    fit_weights: bool = False  # re-fit feature weights, shrunk towards the dev prior (dev: it does not help)
 
 
 def score_cells(level: Level, band: Band, model: ScoreModel, length: LengthModel) -> dict:
@@ -43,9 +46,10 @@ def score_cells(level: Level, band: Band, model: ScoreModel, length: LengthModel
     return out
 
 
-def run_dp(level: Level, band: Band, model: ScoreModel, length: LengthModel) -> np.ndarray:
-    """Path nodes of the best alignment inside the band."""
-    return best_path(band, score_cells(level, band, model, length), model.null_score)
+def run_dp(level: Level, band: Band, model: ScoreModel, length: LengthModel) -> tuple[np.ndarray, dict]:
+    """Path nodes of the best alignment inside the band, and the bead scores it was found with."""
+    scores = score_cells(level, band, model, length)
+    return best_path(band, scores, model.null_score), scores
 
 
 def path_beads(nodes: np.ndarray) -> np.ndarray:
@@ -94,9 +98,8 @@ def refit(
     model: ScoreModel,
     length: LengthModel,
     options: SearchOptions,
-    weights: bool = True,
 ):
-    """Length model, bead-shape priors and feature weights re-estimated from a path."""
+    """Length model, bead-shape priors and feature weights re-estimated from a path (as `options` say)."""
     beads = path_beads(nodes)
     pos, neg = training_beads(level, beads)
     if options.fit_length and len(pos) >= 5:
@@ -110,7 +113,7 @@ def refit(
         counts[(int(a), int(b))] = counts.get((int(a), int(b)), 0) + 1
     if options.fit_types:
         model = model.with_type_counts(counts)
-    if options.fit_weights and weights and len(pos) >= 3 and len(neg) >= 3:
+    if options.fit_weights and len(pos) >= 3 and len(neg) >= 3:
         model = model.refit(bead_features(level, pos, length), bead_features(level, neg, length))
     return model, length
 
@@ -134,17 +137,18 @@ def edge_rows(band: Band, nodes: np.ndarray) -> np.ndarray:
 
 def banded_dp(
     level: Level, coarse_nodes: np.ndarray, model: ScoreModel, length: LengthModel, width: int
-) -> np.ndarray:
+) -> tuple[np.ndarray, Band, dict]:
     """DP in the band around a coarser path; while the path hugs the band's edge somewhere, the band is
-    re-centred on the new path, doubled in width, and the DP runs again (at most 3 more times)."""
+    re-centred on the new path, doubled in width, and the DP runs again (at most 3 more times). Returns the
+    path, the band and the bead scores of the last run."""
     nodes, scale = coarse_nodes, 2.0
     for _ in range(4):
         band = Band.around_path(level.n, level.m, nodes, scale, scale, width)
-        nodes = run_dp(level, band, model, length)
+        nodes, scores = run_dp(level, band, model, length)
         if not len(edge_rows(band, nodes)):
             break
         scale, width = 1.0, width * 2
-    return nodes
+    return nodes, band, scores
 
 
 def search(level: Level, model: ScoreModel, length: LengthModel, options: SearchOptions):
@@ -157,16 +161,20 @@ def search(level: Level, model: ScoreModel, length: LengthModel, options: Search
     top = levels[-1]
     # blocks are arbitrary cuts: at coarse levels no bead shape is a priori less likely than 1-1
     coarse = replace(model, type_logprior={t: 0.0 for t in model.type_logprior})
-    nodes = run_dp(top, Band.full(top.n, top.m), model if len(levels) == 1 else coarse, length)
-    if options.self_train:
-        model, length = refit(top, nodes, model, length, options, weights=len(levels) == 1)
-        if len(levels) == 1:
-            nodes = run_dp(top, Band.full(top.n, top.m), model, length)
+    band = Band.full(top.n, top.m)
+    nodes, scores = run_dp(top, band, model if len(levels) == 1 else coarse, length)
     for finer in reversed(levels[:-1]):
-        nodes = banded_dp(finer, nodes, model if finer is level else coarse, length, options.width)
-        if options.self_train:
-            model, length = refit(finer, nodes, model, length, options, weights=finer is level)
-    if options.self_train and len(levels) > 1:
-        band = Band.around_path(level.n, level.m, nodes, 1.0, 1.0, options.refine_width)
-        nodes = run_dp(level, band, model, length)
+        nodes, band, scores = banded_dp(finer, nodes, model if finer is level else coarse, length, options.width)
+    if options.self_train:
+        fitted, length = refit(level, nodes, model, length, options)
+        if options.fit_length or options.fit_weights:
+            band = Band.around_path(level.n, level.m, nodes, 1.0, 1.0, options.refine_width)
+            scores = score_cells(level, band, fitted, length)
+        else:  # only the shape priors moved: shift each shape's scores in the same band
+            for shape, table in scores.items():
+                if shape[0] and shape[1]:
+                    shift = fitted.type_logprior[shape] - model.type_logprior[shape]
+                    scores[shape] = np.where(table > NEG / 2, table + shift, NEG)
+        model = fitted
+        nodes = best_path(band, scores, model.null_score)
     return nodes, model, length

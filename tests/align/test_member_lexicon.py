@@ -21,11 +21,11 @@ def _caption_nulls(doc, options: AlignOptions) -> int:
 
 
 def test_member_penalty_leaves_caption_lines_out_on_dev(shared):
-    """Text+Berg dev with the MT of the source: 23 of the caption lines left out (17 without the penalty),
-    strict F1 0.874 (0.8625 without)."""
+    """Text+Berg dev with the MT of the source: 19 of the caption lines left out (15 without the penalty; 23
+    and 17 without self-trained shape priors, which raise the 1-4 prior), strict F1 0.874 (0.8625 without)."""
     doc = text_berg(shared, "dev")[0]
     with_penalty = _caption_nulls(doc, AlignOptions())
-    assert with_penalty >= 21
+    assert with_penalty >= 18
     assert with_penalty > _caption_nulls(doc, AlignOptions(member_penalty=False))
     assert _dev_f1(doc, AlignOptions(), mt=True) >= 0.868
 

@@ -344,7 +344,11 @@ def test_new_user_flow_align_then_review_a_dozen_fixes(browser, serve, tmp_path)
     )
     press(browser, Keys.ENTER)
     wait(browser, lambda: store.counts()["total"] == total, "s did not split")
-    wait(browser, lambda: len(row_ids(browser)) == total, "no reload after split")
+    wait(
+        browser,
+        lambda: current_id(browser) == here.id and len(row_ids(browser)) == total,
+        "no reload after split",
+    )
     press(browser, "a", "a")  # 11-12: approve both halves
     wait(browser, lambda: store.counts()["approved"] == 5, "halves not approved")
     halves = [it for it in store.all_items() if it.seq in (here.seq, here.seq + 1)]
