@@ -144,6 +144,7 @@ def banded_dp(
     nodes, scale = coarse_nodes, 2.0
     for _ in range(4):
         band = Band.around_path(level.n, level.m, nodes, scale, scale, width)
+        scores: dict = {}  # the last try's scores are freed before the next ones exist
         nodes, scores = run_dp(level, band, model, length)
         if not len(edge_rows(band, nodes)):
             break
@@ -164,17 +165,21 @@ def search(level: Level, model: ScoreModel, length: LengthModel, options: Search
     band = Band.full(top.n, top.m)
     nodes, scores = run_dp(top, band, model if len(levels) == 1 else coarse, length)
     for finer in reversed(levels[:-1]):
-        nodes, band, scores = banded_dp(finer, nodes, model if finer is level else coarse, length, options.width)
+        scores = {}  # a coarser level's scores are not needed again: free them before the finer ones exist
+        nodes, band, scores = banded_dp(
+            finer, nodes, model if finer is level else coarse, length, options.width
+        )
     if options.self_train:
         fitted, length = refit(level, nodes, model, length, options)
         if options.fit_length or options.fit_weights:
             band = Band.around_path(level.n, level.m, nodes, 1.0, 1.0, options.refine_width)
+            scores = {}
             scores = score_cells(level, band, fitted, length)
         else:  # only the shape priors moved: shift each shape's scores in the same band
             for shape, table in scores.items():
                 if shape[0] and shape[1]:
                     shift = fitted.type_logprior[shape] - model.type_logprior[shape]
-                    scores[shape] = np.where(table > NEG / 2, table + shift, NEG)
+                    np.add(table, shift, out=table, where=table > NEG / 2)
         model = fitted
         nodes = best_path(band, scores, model.null_score)
     return nodes, model, length
