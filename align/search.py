@@ -101,18 +101,19 @@ def refit(
 ):
     """Length model, bead-shape priors and feature weights re-estimated from a path (as `options` say)."""
     beads = path_beads(nodes)
-    pos, neg = training_beads(level, beads)
+    if options.fit_length or options.fit_weights:  # near misses cost ~1.5 s at 45k beads: only when used
+        pos, neg = training_beads(level, beads)
+    else:
+        pos = neg = np.zeros((0, 4), np.int64)
     if options.fit_length and len(pos) >= 5:
         src_cum = np.concatenate([[0], np.cumsum(level.src_len)])
         tgt_cum = np.concatenate([[0], np.cumsum(level.tgt_len)])
         ls = src_cum[pos[:, 0] + pos[:, 2]] - src_cum[pos[:, 0]]
         lt = tgt_cum[pos[:, 1] + pos[:, 3]] - tgt_cum[pos[:, 1]]
         length = LengthModel.fit(ls, lt)
-    counts: dict[tuple[int, int], int] = {}
-    for a, b in beads[:, 2:]:
-        counts[(int(a), int(b))] = counts.get((int(a), int(b)), 0) + 1
     if options.fit_types:
-        model = model.with_type_counts(counts)
+        shapes, n = np.unique(beads[:, 2:], axis=0, return_counts=True)
+        model = model.with_type_counts({(int(a), int(b)): int(k) for (a, b), k in zip(shapes, n)})
     if options.fit_weights and len(pos) >= 3 and len(neg) >= 3:
         model = model.refit(bead_features(level, pos, length), bead_features(level, neg, length))
     return model, length
