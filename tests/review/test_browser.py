@@ -228,6 +228,37 @@ def test_two_tabs_a_stale_write_is_refused_visibly(browser, kim_review, serve):
     assert len(errors) == 1 and "409" in errors[0]  # the refused write, and nothing else
 
 
+def test_keys_typed_while_a_save_is_on_its_way_wait_for_it(browser, kim_review, serve):
+    """A reviewer types ahead of a slow server: Enter, then `a j e` before the answer; none is lost."""
+    from selenium.webdriver.common.keys import Keys
+
+    server = serve(kim_review)
+    load(browser, server.url)
+    ids = row_ids(browser)
+    press(browser, "e")
+    wait(browser, lambda: browser.switch_to.active_element.tag_name == "textarea", "no editor")
+    browser.set_network_conditions(latency=600, download_throughput=1 << 20, upload_throughput=1 << 20)
+    try:
+        press(browser, " [slow]", Keys.ENTER, "a", "j", "e")
+        assert kim_review.get(ids[0]).status == "pending"  # the keys went out before the save came back
+        wait(
+            browser,
+            lambda: (
+                browser.execute_script(
+                    "const t = document.activeElement; return t.tagName === 'TEXTAREA' && t.closest('article').id"
+                )
+                == f"i{ids[2]}"
+            ),
+            "the editor did not open two rows down",
+        )
+    finally:
+        browser.delete_network_conditions()
+    saved = kim_review.get(ids[0])
+    assert saved.target.endswith(" [slow]") and saved.status == "approved"
+    assert kim_review.get(ids[1]).status == "pending"
+    assert console_errors(browser) == []
+
+
 def test_hostile_text_is_shown_as_text_and_the_page_stays_usable(browser, hostile_jsonl, serve):
     store = open_review([hostile_jsonl]).store
     server = serve(store)

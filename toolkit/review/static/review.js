@@ -11,7 +11,8 @@
   const rows = () => Array.from(document.querySelectorAll("article.pair"));
   let current = null;      // the focused row
   let mode = null;         // null, or {kind: "edit"|"split", row, ...}
-  let queue = Promise.resolve();  // keyboard actions, run in order
+  let queue = Promise.resolve();  // keyboard actions and saves, run in order
+  let leaving = false;     // a reload is on its way: keys still queued do nothing
 
   function controlName(ch) {
     return NAMES[ch] || "U+" + ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
@@ -158,15 +159,12 @@
   }
 
   async function saveEdit(approve) {
-    if (!mode || mode.saving) return;
-    mode.saving = true;
+    if (!mode) return;
     const { row, ta } = mode;
     const it = itemOf(row);
     const body = { version: it.version, target: ta.value };
     if (approve) body.approve = true;
-    ta.disabled = true;
     const answer = await post(`/items/${it.id}/target`, body);
-    ta.disabled = false;
     if (!answer) { endMode(); return; }
     items.set(String(it.id), answer.items[0]);
     endMode();
@@ -233,8 +231,7 @@
   const codePoints = (text, at) => Array.from(text.slice(0, at)).length;
 
   async function saveSplit() {
-    if (!mode || mode.saving) return;
-    mode.saving = true;
+    if (!mode) return;
     const { row, tas } = mode;
     const it = itemOf(row);
     const body = {
@@ -257,6 +254,7 @@
   }
 
   function reloadAt(id, what) {
+    leaving = true;
     sessionStorage.setItem("bitext-message", what);
     location.replace(location.pathname + location.search + "#i" + id);
     location.reload();
@@ -274,18 +272,22 @@
   }
 
   document.addEventListener("keydown", (ev) => {
-    if (mode) {
-      if (ev.key === "Escape") { ev.preventDefault(); if (!mode.saving) endMode(); return; }
+    const saving = mode && mode.saving;
+    if (mode && !saving) {
+      if (ev.key === "Escape") { ev.preventDefault(); endMode(); return; }
       if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
         ev.preventDefault();
-        if (mode.kind === "edit") saveEdit(ev.ctrlKey || ev.metaKey);
-        else saveSplit();
+        // From here the text is read-only; keys typed before the answer comes wait for it in the queue.
+        mode.saving = true;
+        for (const ta of mode.row.querySelectorAll("textarea")) ta.readOnly = true;
+        const save = mode.kind === "edit" ? saveEdit.bind(null, ev.ctrlKey || ev.metaKey) : saveSplit;
+        queue = queue.then(save).catch((err) => say("Error: " + err, true));
       }
       return;
     }
     if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.isComposing) return;
     const tag = (ev.target.tagName || "").toLowerCase();
-    if (tag === "select" || tag === "input" || tag === "textarea") return;
+    if (!saving && (tag === "select" || tag === "input" || tag === "textarea")) return;
     const keys = { j: () => move(1), ArrowDown: () => move(1), k: () => move(-1), ArrowUp: () => move(-1),
       a: () => act(current, "approve"), r: () => act(current, "reject"), u: () => act(current, "pending"),
       e: () => act(current, "edit"), m: () => act(current, "merge"), s: () => act(current, "split") };
@@ -294,7 +296,7 @@
     ev.preventDefault();
     // Keys run one after another: "a a" approves two pairs, even while the first answer is on its way.
     queue = queue.then(async () => {
-      if (mode) return;
+      if (mode || leaving) return;
       if (!current) focusRow(rows()[0]);
       await fn();
     }).catch((err) => say("Error: " + err, true));
