@@ -10,7 +10,7 @@ import numpy as np
 from align.band import Band
 from align.beads import Bead
 from align.lexicon import LexiconOptions, doc_words, learn, lexicon_channel
-from align.model import CALIBRATION, NULL_CONFIDENCE, PRIOR_BIAS, SCRIPT_NULL, ScoreModel
+from align.model import CALIBRATION, NULL_CONFIDENCE, PRIOR_BIAS, ScoreModel, script_null
 from align.posterior import POSTERIORS, bead_posteriors
 from align.scoring import LengthModel, Level, MemberPenalty, bead_features, pair_cosines
 from align.search import SearchOptions, path_beads, score_cells, search
@@ -80,7 +80,7 @@ def align(
     if ev.tgt_mt is not None:
         ev.tgt_mt = [t[:cap] for t in ev.tgt_mt]
     channels = build_channels(src_c, tgt_c, ev, options.signals) or [empty_channel(len(src), len(tgt))]
-    null_score = options.null_score + SCRIPT_NULL.get((script_of(src), script_of(tgt)), 0.0)
+    null_score = options.null_score + script_null(script_of(src), script_of(tgt), min(len(src), len(tgt)))
     level, nodes, model, length = _search_pass(channels, src, tgt, null_score, options)
     use_lexicon = options.lexicon
     if use_lexicon is None:

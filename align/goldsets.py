@@ -190,16 +190,21 @@ def perturb(
 
 
 def arabic_sets(
-    shared: Path, split: str, seed: int = 1, with_mt: bool = False, long: float = 0.0
+    shared: Path, split: str, seed: int = 1, with_mt: bool = False, long: float = 0.0, join: int = 1
 ) -> list[GoldDoc]:
     """Perturbed Arabic->English documents: FLORES `split` ('dev' or 'devtest') or NTREX ('ntrex'); `long`
-    as in perturb()."""
+    as in perturb(); with `join` > 1, that many consecutive FLORES documents (3-5 sentences each) make one,
+    as long as a news article."""
     docs = []
     if split == "ntrex":
         for name, ar, en, _ in ntrex_docs(shared):
             docs.append(perturb(name, ar, en, seed, long=long))
         return docs
     mt = flores_mt(shared) if with_mt and split == "devtest" else None
-    for name, ar, en, lines in flores_docs(shared, split):
+    flores = list(flores_docs(shared, split))
+    for k in range(0, len(flores), join):
+        group = flores[k : k + join]
+        name = group[0][0]
+        ar, en, lines = ([x for doc in group for x in doc[f]] for f in (1, 2, 3))
         docs.append(perturb(name, ar, en, seed, [mt[i] for i in lines] if mt else None, long=long))
     return docs

@@ -23,10 +23,14 @@ PRIOR_BIAS = 0.0
 #: Added to the bias when a channel is present: a strong signal (MT) makes every bead cost something, so
 #: beads are not split just because each piece scores positive (fitted on Text+Berg dev with its MT).
 CHANNEL_BIAS = {"mt": -3.0, "mt_rev": 0.0}
-#: Added to the null (1-0 / 0-1) score for a pair of scripts: between Arabic and Latin the similarity
-#: evidence is weaker, so leaving a sentence out is cheaper (fitted on FLORES dev ar-en, perturbed, with
-#: and without the dictionary). Pairs without dev data keep the default.
-SCRIPT_NULL = {("arabic", "latin"): 1.5, ("latin", "arabic"): 1.5}
+#: Added to the null (1-0 / 0-1) score for a pair of scripts, in documents of at most SHORT_DOC sentences and
+#: of at least LONG_DOC (log-linear between): between Arabic and Latin the similarity evidence is weaker, so
+#: leaving a sentence out is cheaper. In a short document both ends pin the path and a cheap drop does little
+#: harm; in a longer one it lets the path break many-to-one beads into a bead and a drop. Fitted on FLORES dev
+#: ar-en, perturbed, with and without long segments and the dictionary, as documents (3-5 sentences) and
+#: joined in fives, tens and thirties. Pairs without dev data keep the default.
+SCRIPT_NULL = {("arabic", "latin"): (1.5, 0.75), ("latin", "arabic"): (1.5, 0.75)}
+SHORT_DOC, LONG_DOC = 5, 15
 
 #: Platt scaling of a bead's score into a probability of being exactly right, fitted on the dev sets
 #: (Text+Berg dev with and without MT, FLORES dev perturbed with the dictionary; each weighted equally).
@@ -107,6 +111,13 @@ class ScoreModel:
         lp = dict(self.type_logprior)
         lp.update({t: max(float(np.log(p / one)), TYPE_LOGPRIOR[t]) for t, p in probs.items()})
         return replace(self, type_logprior=lp)
+
+
+def script_null(src_script: str, tgt_script: str, sentences: int) -> float:
+    """What SCRIPT_NULL adds to the null score of a document in these scripts with this many sentences a side."""
+    short, long = SCRIPT_NULL.get((src_script, tgt_script), (0.0, 0.0))
+    t = np.log(max(sentences, 1) / SHORT_DOC) / np.log(LONG_DOC / SHORT_DOC)
+    return float(short + (long - short) * min(1.0, max(0.0, t)))
 
 
 def nonnull_types() -> list[tuple[int, int]]:

@@ -3,7 +3,8 @@
 Run: python bench/align_dev.py [field=value ...] [--sets tb_none,tb_src,tb_both,fl,fl_dict]
 Each `field=value` sets an AlignOptions field (value parsed as a Python literal). Dev sets: Text+Berg dev without
 MT / with the MT of the source / of both sides (eval1957.google.*), FLORES dev perturbed (length + anchors, and
-with freedict-ara-eng).
+with freedict-ara-eng), as its 3-5 sentence documents and joined in tens (article length, with and without
+long Arabic segments).
 """
 
 # ruff: noqa: E402
@@ -31,6 +32,10 @@ SETS = {
     "tb_both": ("Text+Berg dev, MT of both sides", "tb", "src tgt", False),
     "fl": ("FLORES dev (perturbed), length + anchors", "fl", "", False),
     "fl_dict": ("FLORES dev (perturbed), + dictionary", "fl", "", True),
+    "fl10": ("FLORES dev joined in tens (perturbed), length + anchors", "fl10", "", False),
+    "fl10_dict": ("FLORES dev joined in tens (perturbed), + dictionary", "fl10", "", True),
+    "fl10_long": ("FLORES dev joined in tens, long segments, length + anchors", "fl10_long", "", False),
+    "fl10_long_dict": ("FLORES dev joined in tens, long segments, + dictionary", "fl10_long", "", True),
 }
 
 
@@ -58,7 +63,12 @@ def main() -> None:
     ap.add_argument("--sets", default=",".join(SETS))
     args = ap.parse_args()
     opts = options_from(args.overrides)
-    docs = {"tb": text_berg(SHARED, "dev"), "fl": arabic_sets(SHARED, "dev")}
+    docs = {
+        "tb": text_berg(SHARED, "dev"),
+        "fl": arabic_sets(SHARED, "dev"),
+        "fl10": arabic_sets(SHARED, "dev", join=10),
+        "fl10_long": arabic_sets(SHARED, "dev", join=10, long=0.3),
+    }
     dictionary = None
     for key in args.sets.split(","):
         label, group, mt, use_dict = SETS[key]

@@ -18,13 +18,14 @@ def test_shape_priors_rise_for_common_shapes_and_never_fall():
 
 
 def test_long_source_segments_align_better_with_self_trained_shape_priors(shared):
-    """NTREX ar-en with 30 % of Arabic segments made 2-4 sentences long (1-2 .. 1-4 beads), length and anchors
-    only, first 40 documents: strict F1 0.857 with fixed priors, 0.891 with priors raised from each path."""
-    docs = arabic_sets(shared, "ntrex", long=0.3)[:40]
+    """FLORES dev ar-en joined in tens (article length) with 30 % of Arabic segments made 2-4 sentences long
+    (1-2 .. 1-4 beads), length and anchors only: strict F1 0.898 with fixed priors, 0.925 with priors raised
+    from each path."""
+    docs = arabic_sets(shared, "dev", long=0.3, join=10)
 
     def f1(search: SearchOptions) -> float:
         out = [[b.as_pair() for b in align(d.src, d.tgt, options=AlignOptions(search=search))] for d in docs]
         return score_alignment(out, [d.gold for d in docs]).f1_strict
 
     fixed, trained = f1(SearchOptions(self_train=False)), f1(SearchOptions())
-    assert trained >= fixed + 0.02, (fixed, trained)
+    assert trained >= fixed + 0.015, (fixed, trained)
